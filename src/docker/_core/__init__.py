@@ -1,0 +1,1 @@
+"""Protocol core without I/O: messages, HTTP framing, endpoint machinery, stream decoders."""

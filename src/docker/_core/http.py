@@ -1,0 +1,176 @@
+"""HTTP/1.1 framing without I/O: request serialisation and an incremental response parser.
+
+Parsing is done by ``httptools`` (llhttp, the parser of Node.js).  The transports feed it the
+bytes they read and look at the parser's state; this module never touches a socket, so the sync
+and async transports share every line of it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import httptools
+
+from ..errors import ProtocolError
+from .message import Headers
+
+__all__ = ["ResponseParser", "encode_chunk", "encode_request_head"]
+
+_LAST_CHUNK = b"0\r\n\r\n"
+
+
+def encode_request_head(
+    method: str,
+    target: str,
+    host: str,
+    headers: Mapping[str, str],
+    content_length: int | None,
+) -> bytes:
+    """Serialise a request line and headers.
+
+    ``content_length`` None means a chunked body follows (or none, for GET-like calls,
+    where the caller passes 0).
+    """
+    lines = [f"{method} {target} HTTP/1.1\r\nHost: {host}\r\n"]
+    for name, value in headers.items():
+        if "\r" in value or "\n" in value:
+            raise ValueError(f"header {name!r} contains a line break")
+        lines.append(f"{name}: {value}\r\n")
+    if content_length is None:
+        lines.append("Transfer-Encoding: chunked\r\n")
+    elif content_length or method in ("POST", "PUT"):
+        lines.append(f"Content-Length: {content_length}\r\n")
+    lines.append("\r\n")
+    return "".join(lines).encode("latin-1")
+
+
+def encode_chunk(data: bytes) -> bytes:
+    """One chunk of a chunked body (an empty ``data`` gives the final chunk)."""
+    if not data:
+        return _LAST_CHUNK
+    return b"%x\r\n%b\r\n" % (len(data), data)
+
+
+class ResponseParser:
+    """Incremental parser for the responses on one connection.
+
+    Feed it bytes with :meth:`feed`; read ``status_code``, ``reason`` and ``headers`` once
+    ``headers_complete`` is set; take body pieces with :meth:`take_body`.  After a ``101``
+    upgrade, ``upgraded`` is set and ``tail`` holds the bytes that followed the head.  Call
+    :meth:`reset` before the next response on the same connection.
+    """
+
+    __slots__ = (
+        "_body",
+        "_headers",
+        "_keep_alive",
+        "_parser",
+        "_raw_headers",
+        "body_size",
+        "headers_complete",
+        "message_complete",
+        "reason",
+        "status_code",
+        "tail",
+        "upgraded",
+    )
+
+    def __init__(self) -> None:
+        self._parser = httptools.HttpResponseParser(self)
+        self.reset()
+
+    def reset(self) -> None:
+        """Prepare for the next response."""
+        self.status_code = 0
+        self.reason = ""
+        self._raw_headers: list[tuple[bytes, bytes]] = []
+        self._headers: Headers | None = None
+        self.headers_complete = False
+        self.message_complete = False
+        self.upgraded = False
+        self.tail = b""
+        self._body: list[bytes] = []
+        self.body_size = 0
+        self._keep_alive = False
+
+    # httptools callbacks -------------------------------------------------------------------
+    def on_status(self, status: bytes) -> None:
+        # Called once per piece when the status line is split across reads.
+        self.reason += status.decode("latin-1")
+
+    def on_header(self, name: bytes, value: bytes) -> None:
+        self._raw_headers.append((name, value))
+
+    def on_headers_complete(self) -> None:
+        parser = self._parser
+        self.status_code = parser.get_status_code()
+        self._keep_alive = bool(parser.should_keep_alive())
+        self.headers_complete = True
+
+    def on_body(self, body: bytes) -> None:
+        self._body.append(body)
+        self.body_size += len(body)
+
+    def on_message_complete(self) -> None:
+        self.message_complete = True
+
+    # ---------------------------------------------------------------------------------------
+    @property
+    def headers(self) -> Headers:
+        """The response headers (names lower-cased; repeated headers joined with ``, ``)."""
+        headers = self._headers
+        if headers is None:
+            headers = self._headers = Headers()
+            for raw_name, raw_value in self._raw_headers:
+                key = raw_name.decode("latin-1").lower()
+                value = raw_value.decode("latin-1")
+                if dict.__contains__(headers, key):
+                    value = f"{dict.__getitem__(headers, key)}, {value}"
+                dict.__setitem__(headers, key, value)
+        return headers
+
+    def feed(self, data: bytes) -> None:
+        """Parse the next bytes read from the connection."""
+        try:
+            self._parser.feed_data(data)
+        except httptools.HttpParserUpgrade as upgrade:
+            offset = int(upgrade.args[0])
+            self.upgraded = True
+            self.message_complete = True
+            self.tail = data[offset:]
+        except httptools.HttpParserError as exc:
+            raise ProtocolError(
+                f"the daemon's reply is not valid HTTP ({exc}); is this address really a Docker "
+                "engine?"
+            ) from exc
+
+    def feed_eof(self) -> None:
+        """The peer closed the connection; finish the response or report it as cut short."""
+        if self.message_complete:
+            return
+        headers = self.headers
+        framed = "content-length" in headers or "chunked" in headers.get("transfer-encoding", "")
+        if self.headers_complete and not framed and self.status_code not in (204, 304):
+            # Body delimited by the end of the connection.
+            self.message_complete = True
+            return
+        if not self.headers_complete:
+            raise ProtocolError(
+                "the daemon closed the connection before sending a complete response head"
+            )
+        raise ProtocolError(
+            "the daemon closed the connection in the middle of the response body "
+            f"({self.body_size} bytes received); the daemon may have stopped or crashed"
+        )
+
+    def take_body(self) -> list[bytes]:
+        """The body pieces parsed since the last call."""
+        body = self._body
+        if body:
+            self._body = []
+        return body
+
+    @property
+    def keep_alive(self) -> bool:
+        """Whether the connection can carry another request after this response."""
+        return self._keep_alive and self.message_complete and not self.upgraded

@@ -1,0 +1,128 @@
+"""The request and response values that travel between endpoint definitions and transports.
+
+Nothing here does I/O.  An endpoint definition (see :mod:`docker._core.endpoint`) yields a
+:class:`Request`; a driver (sync or async) sends it and answers with a :class:`Response`, or,
+when the request asked for a stream or an upgrade, with a stream object of its own kind.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterable, Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import IO, Any, Protocol
+from urllib.parse import quote, urlencode
+
+#: Marker for "use the client's default timeout".
+DEFAULT_TIMEOUT: Any = object()
+
+Body = bytes | Iterable[bytes] | IO[bytes] | AsyncIterable[bytes] | None
+
+
+class Decoder(Protocol):
+    """A push decoder turning body bytes into items; it never touches a socket."""
+
+    def feed(self, data: bytes) -> Iterable[Any]:
+        """Take the next piece of the body and return the items now complete."""
+        ...
+
+    def close(self) -> Iterable[Any]:
+        """Signal the end of the body and return what is left (raise if it is truncated)."""
+        ...
+
+
+class Headers(dict[str, str]):
+    """Response headers: a dict with lower-cased keys and case-insensitive lookups."""
+
+    def __getitem__(self, key: str) -> str:
+        return super().__getitem__(key.lower())
+
+    def __contains__(self, key: object) -> bool:
+        return super().__contains__(key.lower() if isinstance(key, str) else key)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        """The header's value, or ``default``."""
+        return super().get(key.lower(), default)
+
+
+@dataclass(slots=True)
+class Request:
+    """One HTTP request to the daemon, as an endpoint definition describes it.
+
+    ``path`` is the path without the ``/vX.Y`` prefix; ``versioned`` says whether the driver
+    adds it.  ``stream`` names a decoder factory: the driver then answers with a stream object
+    instead of a :class:`Response`.  ``upgrade`` asks for the connection upgrade (hijack) used by
+    attach and exec; the driver then answers with the upgraded connection.
+    """
+
+    method: str
+    path: str
+    params: Mapping[str, Any] | None = None
+    headers: dict[str, str] | None = None
+    body: Body = None
+    timeout: Any = DEFAULT_TIMEOUT
+    versioned: bool = True
+    stream: Callable[[], Decoder] | None = None
+    upgrade: bool = False
+    apply_config_headers: bool = True
+
+    def target(self, version: str | None) -> str:
+        """The request target (path and query string) as sent on the wire."""
+        path = f"/v{version}{self.path}" if self.versioned and version else self.path
+        if self.params:
+            query = encode_query(self.params)
+            if query:
+                return f"{path}?{query}"
+        return path
+
+
+def encode_query(params: Mapping[str, Any]) -> str:
+    """Encode query parameters the way the original SDK's HTTP library did.
+
+    ``None`` values are left out, bools become ``True``/``False``, lists and tuples become
+    repeated keys, everything else goes through ``str``.
+    """
+    pairs: list[tuple[str, str]] = []
+    for key, value in params.items():
+        if value is None:
+            continue
+        if isinstance(value, list | tuple):
+            pairs.extend((key, str(item)) for item in value if item is not None)
+        else:
+            pairs.append((key, str(value)))
+    return urlencode(pairs)
+
+
+def quote_path_arg(arg: str) -> str:
+    """Percent-quote one path argument, keeping ``/`` and ``:`` as they are."""
+    return quote(arg, safe="/:")
+
+
+@dataclass(slots=True)
+class Response:
+    """A complete HTTP response: status, headers and the whole body."""
+
+    status_code: int
+    reason: str
+    headers: Headers
+    url: str
+    content: bytes = b""
+    elapsed: float = field(default=0.0, compare=False)
+
+    @property
+    def text(self) -> str:
+        """The body decoded as UTF-8 (undecodable bytes replaced)."""
+        return self.content.decode("utf-8", "replace")
+
+    @property
+    def ok(self) -> bool:
+        """True when the status is below 400."""
+        return self.status_code < 400
+
+    def json(self) -> Any:
+        """The body parsed as JSON."""
+        return json.loads(self.content)
+
+    def iter_lines(self) -> Iterator[bytes]:
+        """The body split into lines (without line endings)."""
+        return iter(self.content.splitlines())

@@ -1,0 +1,5 @@
+"""The low-level API client."""
+
+from .client import APIClient
+
+__all__ = ["APIClient"]

@@ -1,0 +1,478 @@
+"""The low-level client: configuration shared by sync and async, and the blocking driver.
+
+:class:`ClientCore` resolves everything that does not depend on how I/O is done: the daemon
+address and its transport, the API version (explicit, or negotiated once on first use), the
+default timeout, the ``User-Agent``, and what ``~/.docker/config.json`` says (HTTP headers,
+proxies, registry credentials).  :class:`APIClient` adds the blocking driver that runs the
+endpoint definitions of the mixins; :class:`docker.aio.AsyncAPIClient` adds an asyncio one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections.abc import Callable, Iterator
+from typing import Any, TypeVar
+
+from .. import auth
+from .._core.endpoint import Call, run_sync
+from .._core.http import encode_request_head
+from .._core.message import DEFAULT_TIMEOUT, Decoder, Headers, Request, Response, quote_path_arg
+from ..constants import (
+    DEFAULT_MAX_POOL_SIZE,
+    DEFAULT_NUM_POOLS,
+    DEFAULT_NUM_POOLS_SSH,
+    DEFAULT_TIMEOUT_SECONDS,
+    DEFAULT_USER_AGENT,
+    IS_WINDOWS_PLATFORM,
+    MAX_DOCKER_API_VERSION,
+    MINIMUM_DOCKER_API_VERSION,
+)
+from ..errors import (
+    DockerException,
+    InvalidVersion,
+    ProtocolError,
+    TLSParameterError,
+    TransportError,
+    api_error_for,
+)
+from ..transport.base import (
+    Connection,
+    ConnectionPool,
+    Transport,
+    iter_body_chunks,
+    retryable,
+)
+from ..types.daemon import CancellableStream
+from ..utils import config as config_utils
+from ..utils.proxy import ProxyConfig
+from ..utils.utils import parse_host, version_lt
+from .daemon import DaemonApiMixin
+
+__all__ = ["APIClient", "ClientCore", "UpgradedConnection"]
+
+R = TypeVar("R")
+
+
+def make_transport(
+    base_url: str, timeout: float | None, num_pools: int, max_pool_size: int, tls: Any
+) -> Transport:
+    """The transport for a parsed base URL, or a clear error for one not supported yet."""
+    if base_url.startswith("http+unix://"):
+        from ..transport.unixconn import UnixTransport
+
+        return UnixTransport(base_url, timeout, num_pools, max_pool_size)
+    if base_url.startswith("npipe://"):
+        if not IS_WINDOWS_PLATFORM:
+            raise DockerException("The npipe:// protocol is only supported on Windows")
+        raise DockerException("npipe:// transport is not implemented yet in this library")
+    if base_url.startswith("ssh://"):
+        raise DockerException(
+            f"ssh:// hosts ({base_url}) are not supported by this version of the library yet; "
+            "use a unix socket or tcp:// address, or forward the remote socket with "
+            "`ssh -L /tmp/docker.sock:/var/run/docker.sock user@host`."
+        )
+    if base_url.startswith("https://"):
+        raise DockerException(
+            f"TLS connections ({base_url}) are not supported by this version of the library "
+            "yet; use a unix socket or plain tcp:// address."
+        )
+    if tls:
+        raise DockerException("TLS is not supported by this version of the library yet.")
+    from ..transport.tcp import TCPTransport
+
+    return TCPTransport(base_url, timeout, max_pool_size)
+
+
+class ClientCore:
+    """Configuration and request preparation shared by the sync and async clients."""
+
+    _transport: Transport
+
+    def __init__(
+        self,
+        base_url: str | None = None,
+        version: str | None = None,
+        timeout: float | None = DEFAULT_TIMEOUT_SECONDS,
+        tls: Any = False,
+        user_agent: str = DEFAULT_USER_AGENT,
+        num_pools: int | None = None,
+        credstore_env: dict[str, str] | None = None,
+        use_ssh_client: bool = False,
+        max_pool_size: int = DEFAULT_MAX_POOL_SIZE,
+    ) -> None:
+        if tls and not base_url:
+            raise TLSParameterError("If using TLS, the base_url argument must be provided.")
+        if version is not None and not isinstance(version, str):
+            raise DockerException(
+                f"Version parameter must be a string or None. Found {type(version).__name__}"
+            )
+        self.timeout = timeout
+        self.credstore_env = credstore_env
+        self.use_ssh_client = use_ssh_client
+        self.headers: dict[str, str] = {"User-Agent": user_agent}
+        raw_base_url = base_url
+        self._general_configs: dict[str, Any] = config_utils.load_general_config()
+        proxies = self._general_configs.get("proxies", {})
+        proxy_settings = proxies.get(raw_base_url) if raw_base_url in proxies else None
+        if proxy_settings is None:
+            proxy_settings = proxies.get("default", {})
+        self._proxy_configs = ProxyConfig.from_dict(proxy_settings)
+        self._auth_configs = auth.load_config(
+            config_dict=self._general_configs, credstore_env=credstore_env
+        )
+        parsed = parse_host(base_url, IS_WINDOWS_PLATFORM, tls=bool(tls))
+        if num_pools is None:
+            num_pools = DEFAULT_NUM_POOLS_SSH if parsed.startswith("ssh://") else DEFAULT_NUM_POOLS
+        self.num_pools = num_pools
+        self.max_pool_size = max_pool_size
+        self._transport = make_transport(parsed, timeout, num_pools, max_pool_size, tls)
+        self.base_url = (
+            "http+docker://localhost" if parsed.startswith("http+unix://") else parsed
+        )
+        self._custom_adapter: Any = self._transport
+        self._version_lock = threading.Lock()
+        self._api_version: str | None = None
+        if version is not None and version.lower() != "auto":
+            if version_lt(version, MINIMUM_DOCKER_API_VERSION):
+                raise InvalidVersion(
+                    f"API versions below {MINIMUM_DOCKER_API_VERSION} are no longer supported "
+                    "by this library."
+                )
+            self._api_version = version
+
+    # API version ----------------------------------------------------------------------------
+    @property
+    def api_version(self) -> str:
+        """The Engine API version in use (negotiated with the daemon on first use)."""
+        return self._version
+
+    @property
+    def _version(self) -> str:
+        raise NotImplementedError
+
+    @_version.setter
+    def _version(self, value: str) -> None:
+        self._api_version = value
+
+    def _version_call(self) -> Call[str]:
+        """Ask the daemon which API version it speaks; clamp it to what we know."""
+        try:
+            response = yield Request("GET", "/version", versioned=False)
+        except TransportError as exc:
+            raise type(exc)(f"Error while fetching server API version: {exc}") from exc
+        except DockerException as exc:
+            raise DockerException(f"Error while fetching server API version: {exc}") from exc
+        try:
+            server = response.json()["ApiVersion"]
+        except KeyError:
+            raise DockerException(
+                'Invalid response from docker daemon: key "ApiVersion" is missing.'
+            ) from None
+        except ValueError as exc:
+            raise DockerException(
+                f"Error while fetching server API version: the reply is not JSON ({exc})"
+            ) from exc
+        if version_lt(server, MINIMUM_DOCKER_API_VERSION):
+            raise InvalidVersion(
+                f"The daemon speaks API {server}; API versions below "
+                f"{MINIMUM_DOCKER_API_VERSION} are no longer supported by this library."
+            )
+        if version_lt(MAX_DOCKER_API_VERSION, server):
+            server = MAX_DOCKER_API_VERSION
+        return str(server)
+
+    # Request preparation --------------------------------------------------------------------
+    def _path(self, pathfmt: str, *args: str) -> str:
+        """Format a path, percent-quoting each argument (which must be a str)."""
+        for arg in args:
+            if not isinstance(arg, str):
+                raise ValueError(f"Expected a string but found {arg} ({type(arg)}) instead")
+        return pathfmt.format(*(quote_path_arg(arg) for arg in args))
+
+    def _url(self, pathfmt: str, *args: str, versioned_api: bool = True) -> str:
+        """The full URL of a path, as the original SDK built it (kept for compatibility)."""
+        path = self._path(pathfmt, *args)
+        if versioned_api:
+            return f"{self.base_url}/v{self._version}{path}"
+        return f"{self.base_url}{path}"
+
+    def _prepare(self, request: Request, version: str | None) -> tuple[bytes, Any, Any, str]:
+        """The request head, the body to send, the timeout and the request target."""
+        target = self._transport.base_path + request.target(version)
+        headers = self.headers
+        config_headers = self._general_configs.get("HttpHeaders")
+        if (config_headers and request.apply_config_headers) or request.headers:
+            headers = dict(headers)
+            if config_headers and request.apply_config_headers:
+                headers.update(config_headers)
+            if request.headers:
+                headers.update(request.headers)
+        if request.upgrade:
+            headers = {**headers, "Connection": "Upgrade", "Upgrade": "tcp"}
+        body = request.body
+        length: int | None
+        if body is None:
+            length = 0
+        elif isinstance(body, str):
+            body = body.encode("utf-8")
+            length = len(body)
+        elif isinstance(body, bytes | bytearray | memoryview):
+            length = len(body)
+        else:
+            length = None
+        head = encode_request_head(
+            request.method, target, self._transport.host_header, headers, length
+        )
+        timeout = self.timeout if request.timeout is DEFAULT_TIMEOUT else request.timeout
+        return head, body, timeout, target
+
+    def _response(self, parser: Any, target: str, content: bytes) -> Response:
+        return Response(
+            parser.status_code,
+            parser.reason,
+            parser.headers,
+            self._transport.url_base + target,
+            content,
+        )
+
+
+class APIClient(ClientCore, DaemonApiMixin):
+    """Low-level blocking client: one method per Docker Engine API endpoint.
+
+    ``base_url`` is the daemon address (``unix:///var/run/docker.sock``, ``tcp://host:2375``;
+    default: the local socket), ``version`` the API version (default: negotiated with the
+    daemon on first use), ``timeout`` the default per-request timeout in seconds.
+    """
+
+    def __init__(
+        self,
+        base_url: str | None = None,
+        version: str | None = None,
+        timeout: float | None = DEFAULT_TIMEOUT_SECONDS,
+        tls: Any = False,
+        user_agent: str = DEFAULT_USER_AGENT,
+        num_pools: int | None = None,
+        credstore_env: dict[str, str] | None = None,
+        use_ssh_client: bool = False,
+        max_pool_size: int = DEFAULT_MAX_POOL_SIZE,
+    ) -> None:
+        super().__init__(
+            base_url,
+            version,
+            timeout,
+            tls,
+            user_agent,
+            num_pools,
+            credstore_env,
+            use_ssh_client,
+            max_pool_size,
+        )
+        self._pool = ConnectionPool(self._transport, max_pool_size)
+
+    @property
+    def _version(self) -> str:
+        version = self._api_version
+        if version is None:
+            with self._version_lock:
+                version = self._api_version
+                if version is None:
+                    version = self._api_version = run_sync(self._version_call(), self._send)
+        return version
+
+    @_version.setter
+    def _version(self, value: str) -> None:
+        self._api_version = value
+
+    def _drive(self, make_call: Callable[[], Call[R]], negotiate: bool) -> R:
+        if negotiate and self._api_version is None:
+            self._version  # noqa: B018 - negotiates
+        return run_sync(make_call(), self._send)
+
+    def _send(self, request: Request) -> Any:
+        """Send one request and read its reply (whole, as a stream, or upgraded)."""
+        version = self._version if request.versioned else None
+        head, body, timeout, target = self._prepare(request, version)
+        transport = self._transport
+        pool = self._pool
+        conn = pool.acquire(timeout)
+        try:
+            try:
+                conn.settimeout(timeout)
+                conn.send(head, body)
+                conn.read_head()
+            except (OSError, ProtocolError) as exc:
+                if not (conn.reused and _stale(conn, exc) and _replayable(body)):
+                    raise
+                conn.close()
+                conn = pool.acquire(timeout)
+                conn.settimeout(timeout)
+                conn.send(head, body)
+                conn.read_head()
+            parser = conn.parser
+            if request.upgrade and (parser.upgraded or parser.status_code < 300):
+                return UpgradedConnection(conn, self._response(parser, target, b""))
+            if parser.status_code >= 400:
+                response = self._response(parser, target, conn.read_body())
+                self._finish(conn)
+                raise api_error_for(response)
+            if request.stream is not None:
+                streaming = StreamingResponse(conn, pool, self._response(parser, target, b""))
+                return CancellableStream(
+                    _decode(streaming.iter_chunks(), request.stream()), streaming
+                )
+            response = self._response(parser, target, conn.read_body())
+            self._finish(conn)
+            return response
+        except OSError as exc:
+            conn.close()
+            raise transport.io_error(exc, timeout) from exc
+        except BaseException:
+            conn.close()
+            raise
+
+    def _finish(self, conn: Connection) -> None:
+        if conn.parser.keep_alive:
+            self._pool.release(conn)
+        else:
+            conn.close()
+
+    def close(self) -> None:
+        """Close the idle pooled connections (the client stays usable)."""
+        self._pool.close()
+
+    def __enter__(self) -> APIClient:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def reload_config(self, dockercfg_path: str | None = None) -> None:
+        """Read the registry credentials again from the Docker config file."""
+        self._auth_configs = auth.load_config(dockercfg_path, credstore_env=self.credstore_env)
+
+    def get_adapter(self, url: str) -> Transport:
+        """The transport serving this client (any ``url``; kept for compatibility)."""
+        return self._transport
+
+
+def _stale(conn: Connection, exc: BaseException) -> bool:
+    """True when a reused connection failed before any response byte arrived."""
+    if conn.parser.reason or conn.parser.headers_complete:
+        return False
+    if isinstance(exc, ProtocolError):
+        return True
+    return isinstance(exc, OSError) and retryable(exc)
+
+
+def _replayable(body: Any) -> bool:
+    return body is None or isinstance(body, bytes | bytearray | memoryview)
+
+
+def _decode(chunks: Iterator[bytes], decoder: Decoder) -> Iterator[Any]:
+    for chunk in chunks:
+        yield from decoder.feed(chunk)
+    yield from decoder.close()
+
+
+class StreamingResponse:
+    """A response whose body is read as it arrives; it owns its connection until the end.
+
+    The connection goes back to the pool when the body has been read to its end, and is closed
+    when the reader stops early (:meth:`close`, or garbage collection).
+    """
+
+    def __init__(self, conn: Connection, pool: ConnectionPool, head: Response) -> None:
+        self._conn: Connection | None = conn
+        self._pool = pool
+        self.status_code = head.status_code
+        self.reason = head.reason
+        self.headers: Headers = head.headers
+        self.url = head.url
+        self.closed = False
+
+    def iter_chunks(self) -> Iterator[bytes]:
+        """The body, piece by piece."""
+        conn = self._conn
+        if conn is None:
+            return
+        try:
+            yield from iter_body_chunks(conn)
+        except (OSError, ProtocolError) as exc:
+            if self.closed:  # stopped by close(), maybe from another thread
+                return
+            self.close()
+            if isinstance(exc, OSError):
+                raise conn.transport.io_error(exc, None) from exc
+            raise
+        except BaseException:
+            self.close()
+            raise
+        if self._conn is not None:
+            self._conn = None
+            self.closed = True
+            if conn.parser.keep_alive:
+                self._pool.release(conn)
+            else:
+                conn.close()
+
+    def close(self) -> None:
+        """Stop reading: shut the connection down (this also wakes a blocked reader)."""
+        self.closed = True
+        conn, self._conn = self._conn, None
+        if conn is not None:
+            with contextlib.suppress(OSError):
+                conn.sock.shutdown(2)
+            conn.close()
+
+    def __del__(self) -> None:
+        if self._conn is not None:
+            self.close()
+
+
+class UpgradedConnection:
+    """The raw two-way byte stream left after the HTTP upgrade (attach, exec start).
+
+    ``response`` is the HTTP response head; :meth:`recv` first returns the bytes that arrived
+    with the head.  The connection is never reused for HTTP; :meth:`close` closes it.
+    """
+
+    def __init__(self, conn: Connection, response: Response) -> None:
+        self._conn = conn
+        self.sock = conn.sock
+        self.response = response
+        self._tail = conn.parser.tail
+
+    def recv(self, size: int = 65536) -> bytes:
+        """Up to ``size`` bytes; ``b''`` at end of stream."""
+        if self._tail:
+            data, self._tail = self._tail[:size], self._tail[size:]
+            return data
+        return self.sock.recv(size)
+
+    def sendall(self, data: bytes) -> None:
+        """Write ``data`` (stdin of the attached process)."""
+        self.sock.sendall(data)
+
+    def shutdown_write(self) -> None:
+        """Half-close: signal end of input while still reading output."""
+        import socket
+
+        self.sock.shutdown(socket.SHUT_WR)
+
+    def settimeout(self, timeout: float | None) -> None:
+        """Set the socket timeout for reads and writes."""
+        self.sock.settimeout(timeout)
+
+    def close(self) -> None:
+        """Close the connection."""
+        self._conn.close()
+
+    def __enter__(self) -> UpgradedConnection:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def __del__(self) -> None:
+        self.close()

@@ -1,0 +1,98 @@
+"""The high-level client, ``DockerClient``, and ``from_env``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .api.client import APIClient
+from .constants import DEFAULT_MAX_POOL_SIZE, DEFAULT_TIMEOUT_SECONDS
+from .utils.utils import kwargs_from_env
+
+__all__ = ["DockerClient", "from_env"]
+
+
+class DockerClient:
+    """High-level client for the Docker Engine.
+
+    Takes the same arguments as :class:`~docker.api.client.APIClient`, which it keeps in
+    :attr:`api` for the low-level calls.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        #: The low-level client.
+        self.api = APIClient(*args, **kwargs)
+
+    @classmethod
+    def from_env(cls, **kwargs: Any) -> DockerClient:
+        """A client configured from the environment, as the Docker CLI would be.
+
+        Reads ``DOCKER_HOST``, ``DOCKER_TLS_VERIFY`` and ``DOCKER_CERT_PATH`` (from
+        ``environment=`` when given, else ``os.environ``).  Also takes ``timeout`` (60),
+        ``max_pool_size`` (10), ``version`` (negotiated), ``use_ssh_client``, ``use_context``,
+        ``user_agent`` and ``credstore_env``.
+        """
+        timeout = kwargs.pop("timeout", DEFAULT_TIMEOUT_SECONDS)
+        max_pool_size = kwargs.pop("max_pool_size", DEFAULT_MAX_POOL_SIZE)
+        version = kwargs.pop("version", None)
+        use_ssh_client = kwargs.pop("use_ssh_client", False)
+        kwargs.pop("use_context", True)
+        passthrough = {
+            key: kwargs.pop(key) for key in ("user_agent", "credstore_env") if key in kwargs
+        }
+        params = kwargs_from_env(**kwargs)
+        return cls(
+            timeout=timeout,
+            max_pool_size=max_pool_size,
+            version=version,
+            use_ssh_client=use_ssh_client,
+            **params,
+            **passthrough,
+        )
+
+    # Daemon-level calls ----------------------------------------------------------------------
+    def events(self, *args: Any, **kwargs: Any) -> Any:
+        """Stream the daemon's events; see :meth:`APIClient.events`."""
+        return self.api.events(*args, **kwargs)
+
+    def df(self) -> Any:
+        """Disk usage summary; see :meth:`APIClient.df`."""
+        return self.api.df()
+
+    def info(self, *args: Any, **kwargs: Any) -> Any:
+        """System information; see :meth:`APIClient.info`."""
+        return self.api.info(*args, **kwargs)
+
+    def login(self, *args: Any, **kwargs: Any) -> Any:
+        """Log in to a registry; see :meth:`APIClient.login`."""
+        return self.api.login(*args, **kwargs)
+
+    def ping(self, *args: Any, **kwargs: Any) -> Any:
+        """True when the daemon answers; see :meth:`APIClient.ping`."""
+        return self.api.ping(*args, **kwargs)
+
+    def version(self, *args: Any, **kwargs: Any) -> Any:
+        """Daemon version information; see :meth:`APIClient.version`."""
+        return self.api.version(*args, **kwargs)
+
+    def close(self) -> None:
+        """Close the client's idle connections."""
+        self.api.close()
+
+    def __enter__(self) -> DockerClient:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def __getattr__(self, name: str) -> Any:
+        message = f"'DockerClient' object has no attribute '{name}'"
+        if not name.startswith("_") and hasattr(APIClient, name):
+            message += (
+                "\nIn Docker SDK for Python 2.0, this method is now on the object "
+                "APIClient. See the low-level API section of the documentation for more "
+                "details."
+            )
+        raise AttributeError(message)
+
+
+from_env = DockerClient.from_env

@@ -1,0 +1,1 @@
+"""High-level objects: containers, images, networks, ... and their collections."""

@@ -1,0 +1,68 @@
+"""Helpers for building API arguments and handling daemon responses.
+
+The names re-exported here are the ones the original SDK exposed as ``docker.utils.<name>``.
+"""
+
+from . import decorators, json_stream, proxy, utils
+
+# --- build context helpers (docker.utils.build): to be added by the build-context owner ----
+# from .build import create_archive, exclude_paths, match_tag, mkbuildcontext, tar
+# Submodules still to be imported here when they exist: build, config, fnmatch, socket.
+# ------------------------------------------------------------------------------------------
+from .decorators import check_resource, minimum_version, update_headers
+from .utils import (
+    compare_version,
+    convert_filters,
+    convert_port_bindings,
+    convert_service_networks,
+    convert_volume_binds,
+    create_host_config,
+    create_ipam_config,
+    create_ipam_pool,
+    datetime_to_timestamp,
+    decode_json_header,
+    format_environment,
+    format_extra_hosts,
+    kwargs_from_env,
+    normalize_links,
+    parse_bytes,
+    parse_devices,
+    parse_env_file,
+    parse_host,
+    parse_repository_tag,
+    split_command,
+    version_gte,
+    version_lt,
+)
+
+__all__ = [
+    "check_resource",
+    "compare_version",
+    "convert_filters",
+    "convert_port_bindings",
+    "convert_service_networks",
+    "convert_volume_binds",
+    "create_host_config",
+    "create_ipam_config",
+    "create_ipam_pool",
+    "datetime_to_timestamp",
+    "decode_json_header",
+    "decorators",
+    "format_environment",
+    "format_extra_hosts",
+    "json_stream",
+    "kwargs_from_env",
+    "minimum_version",
+    "normalize_links",
+    "parse_bytes",
+    "parse_devices",
+    "parse_env_file",
+    "parse_host",
+    "parse_repository_tag",
+    "proxy",
+    "split_command",
+    "update_headers",
+    "utils",
+    "version_gte",
+    "version_lt",
+]
