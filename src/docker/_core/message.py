@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterable, Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
 from typing import IO, Any, Protocol
 from urllib.parse import quote, urlencode
 
@@ -45,7 +44,6 @@ class Headers(dict[str, str]):
         return super().get(key.lower(), default)
 
 
-@dataclass(slots=True)
 class Request:
     """One HTTP request to the daemon, as an endpoint definition describes it.
 
@@ -55,16 +53,45 @@ class Request:
     attach and exec; the driver then answers with the upgraded connection.
     """
 
-    method: str
-    path: str
-    params: Mapping[str, Any] | None = None
-    headers: dict[str, str] | None = None
-    body: Body = None
-    timeout: Any = DEFAULT_TIMEOUT
-    versioned: bool = True
-    stream: Callable[[], Decoder] | None = None
-    upgrade: bool = False
-    apply_config_headers: bool = True
+    __slots__ = (
+        "apply_config_headers",
+        "body",
+        "headers",
+        "method",
+        "params",
+        "path",
+        "stream",
+        "timeout",
+        "upgrade",
+        "versioned",
+    )
+
+    def __init__(
+        self,
+        method: str,
+        path: str,
+        params: Mapping[str, Any] | None = None,
+        headers: dict[str, str] | None = None,
+        body: Body = None,
+        timeout: Any = DEFAULT_TIMEOUT,
+        versioned: bool = True,
+        stream: Callable[[], Decoder] | None = None,
+        upgrade: bool = False,
+        apply_config_headers: bool = True,
+    ) -> None:
+        self.method = method
+        self.path = path
+        self.params = params
+        self.headers = headers
+        self.body = body
+        self.timeout = timeout
+        self.versioned = versioned
+        self.stream = stream
+        self.upgrade = upgrade
+        self.apply_config_headers = apply_config_headers
+
+    def __repr__(self) -> str:
+        return f"<Request {self.method} {self.target(None)}>"
 
     def target(self, version: str | None) -> str:
         """The request target (path and query string) as sent on the wire."""
@@ -98,16 +125,22 @@ def quote_path_arg(arg: str) -> str:
     return quote(arg, safe="/:")
 
 
-@dataclass(slots=True)
 class Response:
     """A complete HTTP response: status, headers and the whole body."""
 
-    status_code: int
-    reason: str
-    headers: Headers
-    url: str
-    content: bytes = b""
-    elapsed: float = field(default=0.0, compare=False)
+    __slots__ = ("content", "headers", "reason", "status_code", "url")
+
+    def __init__(
+        self, status_code: int, reason: str, headers: Headers, url: str, content: bytes = b""
+    ) -> None:
+        self.status_code = status_code
+        self.reason = reason
+        self.headers = headers
+        self.url = url
+        self.content = content
+
+    def __repr__(self) -> str:
+        return f"<Response [{self.status_code}]>"
 
     @property
     def text(self) -> str:
