@@ -6,7 +6,8 @@ Run by ``bench_daemon.py`` with the ORIGINAL SDK's interpreter, isolated from th
 
 Arguments: ``OP ITERATIONS [WARMUP]``, OP one of ``ping``, ``ping_auto`` (default version
 negotiation, done once at construction), ``version``, ``info``.  Prints one JSON object:
-``{"op", "docker_file", "docker_version", "n", "median_ns", "mean_ns", "min_ns", "p90_ns"}``.
+``{"op", "docker_file", "docker_version", "n", "median_ns", "mean_ns", "min_ns", "p90_ns",
+"samples_ns"}`` (``samples_ns``: every call's time, in call order).
 
 With ``--serve`` it instead reads ``OP ITERATIONS WARMUP`` lines from stdin and answers each
 with one such JSON line, keeping its clients (and their connections) between requests: that is
@@ -62,17 +63,18 @@ def measure(calls: Calls, op: str, iterations: int, warmup: int) -> str:
         start = clock()
         call()
         append(clock() - start)
-    samples.sort()
+    ordered = sorted(samples)
     return json.dumps(
         {
             "op": op,
             "docker_file": docker.__file__,
             "docker_version": docker.__version__,
             "n": iterations,
-            "median_ns": statistics.median(samples),
-            "mean_ns": statistics.fmean(samples),
-            "min_ns": samples[0],
-            "p90_ns": samples[int(0.9 * (len(samples) - 1))],
+            "median_ns": statistics.median(ordered),
+            "mean_ns": statistics.fmean(ordered),
+            "min_ns": ordered[0],
+            "p90_ns": ordered[int(0.9 * (len(ordered) - 1))],
+            "samples_ns": samples,
         }
     )
 

@@ -91,15 +91,20 @@ HEAVY_MODULES = (
     "idna",
 )
 
-# Iterations per contender per round, at --scale 1.
-ITERATIONS = {"ping": 500, "version": 40, "info": 40}
-ROUNDS = 20
+# Calls per block and blocks per round for each contender, at --scale 1: a round runs the
+# contenders block after block, so each sees the same load; 15 rounds take about a minute.
+BLOCK = {"ping": 50, "version": 5, "info": 5}
+BLOCKS = {"ping": 10, "version": 8, "info": 8}
+ROUNDS = 15
 ASYNC_CONCURRENT = 1000
 ASYNC_POOL = 10
 IMPORT_RUNS = 20
 
 
 # --------------------------------------------------------------------------- stats
+
+#: A contender: ``measure(k)`` makes ``k`` calls and returns each call's time (ns).
+Contender = Callable[[int], Awaitable[list[int]]]
 
 
 @dataclass
@@ -130,12 +135,17 @@ class Series:
 
     @property
     def median_ns(self) -> float:
+        """The median of the per-round medians: the figure reported."""
         return float(statistics.median(r.median_ns for r in self.rounds))
 
     @property
     def spread_ns(self) -> tuple[float, float]:
         medians = [r.median_ns for r in self.rounds]
         return min(medians), max(medians)
+
+    @property
+    def fastest_ns(self) -> float:
+        return min(r.min_ns for r in self.rounds)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -144,31 +154,49 @@ class Series:
         }
 
 
-def time_calls(call: Callable[[], object], n: int, warmup: int) -> RoundStat:
-    """Time ``n`` calls one by one after ``warmup`` untimed ones."""
-    for _ in range(warmup):
-        call()
+def sync_contender(call: Callable[[], object]) -> Contender:
+    """Times a blocking call (run right in the event loop's thread: nothing else is running)."""
     clock = time.perf_counter_ns
-    samples: list[int] = []
-    append = samples.append
-    for _ in range(n):
-        start = clock()
-        call()
-        append(clock() - start)
-    return RoundStat.of(samples)
+
+    async def measure(k: int) -> list[int]:
+        samples: list[int] = []
+        append = samples.append
+        for _ in range(k):
+            start = clock()
+            call()
+            append(clock() - start)
+        return samples
+
+    return measure
 
 
-async def time_calls_async(call: Callable[[], Awaitable[object]], n: int, warmup: int) -> RoundStat:
-    for _ in range(warmup):
-        await call()
+def async_contender(call: Callable[[], Awaitable[object]]) -> Contender:
     clock = time.perf_counter_ns
-    samples: list[int] = []
-    append = samples.append
-    for _ in range(n):
-        start = clock()
-        await call()
-        append(clock() - start)
-    return RoundStat.of(samples)
+
+    async def measure(k: int) -> list[int]:
+        samples: list[int] = []
+        append = samples.append
+        for _ in range(k):
+            start = clock()
+            await call()
+            append(clock() - start)
+        return samples
+
+    return measure
+
+
+async def interleaved_round(
+    contenders: dict[str, Contender], blocks: int, block: int, shift: int
+) -> dict[str, list[int]]:
+    """``blocks`` blocks of ``block`` calls per contender, contenders alternating block by block
+    in an order rotated every block; every call's time per contender."""
+    names = list(contenders)
+    samples: dict[str, list[int]] = {name: [] for name in names}
+    for b in range(blocks):
+        k = (shift + b) % len(names)
+        for name in names[k:] + names[:k]:
+            samples[name].extend(await contenders[name](block))
+    return samples
 
 
 # --------------------------------------------------------------------------- raw socket
@@ -243,7 +271,8 @@ def clean_env() -> dict[str, str]:
 class OriginalWorker:
     """``_original_worker.py --serve`` under the original SDK's interpreter (isolated, cwd ``/``).
 
-    One process for the whole run, so its clients stay warm and rounds can be short.
+    One process for the whole run, so its clients stay warm and it can be asked for a short
+    block of calls at a time, interleaved with the other contenders.
     """
 
     def __init__(self) -> None:
@@ -257,18 +286,26 @@ class OriginalWorker:
             bufsize=1,
         )
 
-    def measure(self, op: str, n: int, warmup: int) -> RoundStat:
-        assert self.proc.stdin is not None and self.proc.stdout is not None
-        self.proc.stdin.write(f"{op} {n} {warmup}\n")
-        self.proc.stdin.flush()
-        line = self.proc.stdout.readline()
+    def samples(self, op: str, k: int) -> list[int]:
+        """Each call's time for ``k`` calls of ``op`` in the original SDK."""
+        stdin, stdout = self.proc.stdin, self.proc.stdout
+        assert stdin is not None and stdout is not None
+        stdin.write(f"{op} {k} 0\n")
+        stdin.flush()
+        line = stdout.readline()
         if not line:
             raise SystemExit(f"original worker died (exit {self.proc.wait()})")
         data = json.loads(line)
         where = Path(data["docker_file"]).resolve()
         if not where.is_relative_to(ORIGINAL_VENV.resolve()) or data["docker_version"] != "7.2.0":
             raise SystemExit(f"original worker imported the wrong docker: {where}")
-        return RoundStat(data["median_ns"], data["mean_ns"], data["min_ns"], data["p90_ns"])
+        return list(data["samples_ns"])
+
+    def contender(self, op: str) -> Contender:
+        async def measure(k: int) -> list[int]:
+            return self.samples(op, k)
+
+        return measure
 
     def close(self) -> None:
         if self.proc.stdin is not None:
@@ -333,7 +370,7 @@ def measure_import(runs: int) -> dict[str, Any]:
     return result
 
 
-# --------------------------------------------------------------------------- async
+# --------------------------------------------------------------------------- async gather
 
 
 @dataclass
@@ -353,47 +390,45 @@ class _MaxSet(set[Any]):
         self.max_len = max(self.max_len, len(self))
 
 
-async def async_round(n_seq: int, warmup: int, concurrent: int) -> tuple[RoundStat, GatherRound]:
+async def gather_round(concurrent: int) -> GatherRound:
+    """``concurrent`` pings at once through a fresh client with ``max_pool_size=ASYNC_POOL``,
+    sampling ``client._pool.open_count`` from a task of its own while they run."""
     from docker.aio import AsyncAPIClient
 
     client = AsyncAPIClient(version=API, max_pool_size=ASYNC_POOL)
     try:
-        seq = await time_calls_async(client.ping, n_seq, warmup)
-        await client.close()
-
-        client = AsyncAPIClient(version=API, max_pool_size=ASYNC_POOL)
         await asyncio.gather(*(client.ping() for _ in range(2 * ASYNC_POOL)))  # warm the pool
         pool: Any = client._pool
+        # Exact peak too, when the pool keeps its open connections in a set named _open.
         tracker: _MaxSet | None = None
         if isinstance(getattr(pool, "_open", None), set):
             tracker = _MaxSet(pool._open)
             tracker.max_len = len(tracker)
             pool._open = tracker
-        samples: list[int] = []
+        counts: list[int] = []
         done = False
 
         async def sample() -> None:
             while not done:
                 current = client._pool
                 if current is not None:
-                    samples.append(current.open_count)
+                    counts.append(current.open_count)
                 await asyncio.sleep(0)
 
         sampler = asyncio.ensure_future(sample())
         await asyncio.sleep(0)
         start = time.perf_counter_ns()
-        results = await asyncio.gather(*(client.ping() for _ in range(concurrent)))
+        replies = await asyncio.gather(*(client.ping() for _ in range(concurrent)))
         total = time.perf_counter_ns() - start
         done = True
         await sampler
-        if not all(results):
+        if not all(replies):
             raise SystemExit("a concurrent ping did not return True")
-        gathered = GatherRound(
+        return GatherRound(
             total_ns=total,
-            max_open_sampled=max(samples),
+            max_open_sampled=max(counts),
             max_open_exact=tracker.max_len if tracker is not None else None,
         )
-        return seq, gathered
     finally:
         await client.close()
 
@@ -407,8 +442,59 @@ class Results:
     gather: list[GatherRound] = field(default_factory=list)
     imports: dict[str, Any] = field(default_factory=dict)
 
-    def add(self, op: str, contender: str, stat: RoundStat) -> None:
-        self.series.setdefault(op, {}).setdefault(contender, Series()).rounds.append(stat)
+    def add(self, op: str, contender: str, samples: list[int]) -> None:
+        by_op = self.series.setdefault(op, {})
+        by_op.setdefault(contender, Series()).rounds.append(RoundStat.of(samples))
+
+
+async def run_async(rounds: int, blocks: dict[str, int], log: Callable[[str], None]) -> Results:
+    import docker
+    from docker.aio import AsyncAPIClient
+
+    raw = RawClient()
+    raw_ops = raw_calls(raw)
+    ours = docker.APIClient(version=API)
+    ours_auto = docker.APIClient()
+    ours_auto.ping()  # negotiate now: the loop measures the warm, lazily negotiated client
+    ours_async = AsyncAPIClient(version=API, max_pool_size=ASYNC_POOL)
+    original = OriginalWorker()
+    contenders: dict[str, dict[str, Contender]] = {
+        "ping": {
+            "raw": sync_contender(raw_ops["ping"]),
+            "ours": sync_contender(ours.ping),
+            "ours_auto": sync_contender(ours_auto.ping),
+            "ours_async": async_contender(ours_async.ping),
+            "original": original.contender("ping"),
+            "original_auto": original.contender("ping_auto"),
+        },
+        **{
+            op: {
+                "raw": sync_contender(raw_ops[op]),
+                "ours": sync_contender(getattr(ours, op)),
+                "original": original.contender(op),
+            }
+            for op in ("version", "info")
+        },
+    }
+    results = Results()
+    try:
+        for op, by_name in contenders.items():  # warm up: one untimed block each
+            for measure in by_name.values():
+                await measure(BLOCK[op])
+        for r in range(rounds):
+            for op, by_name in contenders.items():
+                samples = await interleaved_round(by_name, blocks[op], BLOCK[op], r)
+                for name, values in samples.items():
+                    results.add(op, name, values)
+            results.gather.append(await gather_round(ASYNC_CONCURRENT))
+            log(f"round {r + 1}/{rounds} done (load {os.getloadavg()[0]:.2f})")
+    finally:
+        raw.close()
+        ours.close()
+        ours_auto.close()
+        await ours_async.close()
+        original.close()
+    return results
 
 
 def run(rounds: int, scale: float, log: Callable[[str], None]) -> Results:
@@ -418,61 +504,8 @@ def run(rounds: int, scale: float, log: Callable[[str], None]) -> Results:
         raise SystemExit(f"expected our docker from {ROOT / 'src'}, got {docker.__file__}")
     if not ORIGINAL_PYTHON.exists():
         raise SystemExit("benchmarks/.venv-original missing: run bash benchmarks/setup_original.sh")
-
-    iters = {op: max(10, int(n * scale)) for op, n in ITERATIONS.items()}
-    warm = {op: max(3, n // 20) for op, n in iters.items()}
-    raw = RawClient()
-    raw_ops = raw_calls(raw)
-    ours = docker.APIClient(version=API)
-    ours_auto = docker.APIClient()
-    ours_auto.ping()  # negotiate now: the loop measures the warm, lazily negotiated client
-    ours_ops: dict[str, Callable[[], object]] = {
-        "ping": ours.ping,
-        "version": ours.version,
-        "info": ours.info,
-    }
-    original = OriginalWorker()
-    results = Results()
-    concurrent = ASYNC_CONCURRENT  # always the full 1,000: one gather takes well under 1 s
-
-    def ping_contenders() -> list[tuple[str, Callable[[], RoundStat]]]:
-        n, w = iters["ping"], warm["ping"]
-
-        def ours_async() -> RoundStat:
-            seq, gathered = asyncio.run(async_round(n, w, concurrent))
-            results.gather.append(gathered)
-            return seq
-
-        return [
-            ("raw", lambda: time_calls(raw_ops["ping"], n, w)),
-            ("ours", lambda: time_calls(ours_ops["ping"], n, w)),
-            ("ours_auto", lambda: time_calls(ours_auto.ping, n, w)),
-            ("ours_async", ours_async),
-            ("original", lambda: original.measure("ping", n, w)),
-            ("original_auto", lambda: original.measure("ping_auto", n, w)),
-        ]
-
-    def op_contenders(op: str) -> list[tuple[str, Callable[[], RoundStat]]]:
-        n, w = iters[op], warm[op]
-        return [
-            ("raw", lambda: time_calls(raw_ops[op], n, w)),
-            ("ours", lambda: time_calls(ours_ops[op], n, w)),
-            ("original", lambda: original.measure(op, n, w)),
-        ]
-
-    try:
-        for r in range(rounds):
-            for op in ("ping", "version", "info"):
-                contenders = ping_contenders() if op == "ping" else op_contenders(op)
-                shift = r % len(contenders)
-                for name, measure in contenders[shift:] + contenders[:shift]:
-                    results.add(op, name, measure())
-            log(f"round {r + 1}/{rounds} done (load {os.getloadavg()[0]:.2f})")
-    finally:
-        raw.close()
-        ours.close()
-        ours_auto.close()
-        original.close()
+    blocks = {op: max(1, round(n * scale)) for op, n in BLOCKS.items()}
+    results = asyncio.run(run_async(rounds, blocks, log))
     results.imports = measure_import(IMPORT_RUNS)
     log("import timing done")
     return results
@@ -489,6 +522,20 @@ def cpu_model() -> str:
     except OSError:
         pass
     return platform.processor() or "unknown"
+
+
+def cpu_busy(seconds: float) -> float:
+    """Percent of all CPUs busy over ``seconds`` (from /proc/stat), before the run starts."""
+
+    def sample() -> tuple[int, int]:
+        fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+        idle = fields[3] + (fields[4] if len(fields) > 4 else 0)
+        return sum(fields), idle
+
+    total0, idle0 = sample()
+    time.sleep(seconds)
+    total1, idle1 = sample()
+    return 100.0 * (1 - (idle1 - idle0) / max(1, total1 - total0))
 
 
 def engine_version() -> str:
@@ -591,7 +638,10 @@ def report(res: Results, meta: dict[str, str]) -> tuple[str, dict[str, bool]]:
     )
 
     add("")
-    add("Noise: range of the per-round medians (µs/call; ms for the concurrent total).")
+    add(
+        "Noise: range of the per-round medians, and in brackets the fastest single call "
+        "(µs/call; ms for the concurrent total)."
+    )
     add("")
     add("| Measurement | raw socket | ours | original 7.2 |")
     add("|---|---:|---:|---:|")
@@ -599,23 +649,18 @@ def report(res: Results, meta: dict[str, str]) -> tuple[str, dict[str, bool]]:
     def rng(op: str, key: str) -> str:
         if key not in s[op]:
             return "—"
-        lo, hi = s[op][key].spread_ns
-        return f"{us(lo)} to {us(hi)}"
+        series = s[op][key]
+        lo, hi = series.spread_ns
+        return f"{us(lo)} to {us(hi)} ({us(series.fastest_ns)})"
 
-    add(
-        f"| `ping()`, version='1.41' | {rng('ping', 'raw')} | {rng('ping', 'ours')} "
-        f"| {rng('ping', 'original')} |"
-    )
-    add(
-        f"| `ping()`, default version | — | {rng('ping', 'ours_auto')} "
-        f"| {rng('ping', 'original_auto')} |"
-    )
-    add(
-        f"| `version()` | {rng('version', 'raw')} | {rng('version', 'ours')} "
-        f"| {rng('version', 'original')} |"
-    )
-    add(f"| `info()` | {rng('info', 'raw')} | {rng('info', 'ours')} | {rng('info', 'original')} |")
-    add(f"| async `await ping()` | — | {rng('ping', 'ours_async')} | — |")
+    for label, op, ours_key, orig_key, raw_key in (
+        ("`ping()`, version='1.41'", "ping", "ours", "original", "raw"),
+        ("`ping()`, default version", "ping", "ours_auto", "original_auto", "-"),
+        ("`version()`", "version", "ours", "original", "raw"),
+        ("`info()`", "info", "ours", "original", "raw"),
+        ("async `await ping()`", "ping", "ours_async", "-", "-"),
+    ):
+        add(f"| {label} | {rng(op, raw_key)} | {rng(op, ours_key)} | {rng(op, orig_key)} |")
     add(
         f"| {n_conc:,} concurrent async pings | — "
         f"| {min(totals) / 1e6:,.1f} to {max(totals) / 1e6:,.1f} | — |"
@@ -648,6 +693,7 @@ def main(argv: list[str] | None = None) -> int:
     def log(msg: str) -> None:
         print(f"[bench_daemon] {msg}", file=sys.stderr, flush=True)
 
+    busy = cpu_busy(2.0)
     load_before = Path("/proc/loadavg").read_text().split()[:3]
     started = time.monotonic()
     res = run(args.rounds, args.scale, log)
@@ -659,17 +705,19 @@ def main(argv: list[str] | None = None) -> int:
         text=True,
         check=True,
     ).stdout.strip()
-    iters = {op: max(10, int(n * args.scale)) for op, n in ITERATIONS.items()}
+    blocks = {op: max(1, round(n * args.scale)) for op, n in BLOCKS.items()}
     meta = {
         "Date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         "Machine": f"{os.cpu_count()} CPUs (nproc {len(os.sched_getaffinity(0))}), {cpu_model()}",
         "Python": f"{platform.python_version()} (ours), {orig_py} (original venv)",
         "Engine": engine_version(),
         "Run": (
-            f"{args.rounds} interleaved rounds; per contender per round "
-            + ", ".join(f"{op} {n}" for op, n in iters.items())
-            + f" calls; import {IMPORT_RUNS} runs each; took {elapsed:.0f} s; "
-            f"load average {' '.join(load_before)} before, {' '.join(load_after)} after"
+            f"{args.rounds} rounds; per contender per round "
+            + ", ".join(f"{op} {blocks[op]} x {BLOCK[op]}" for op in BLOCKS)
+            + f" calls in interleaved blocks; {ASYNC_CONCURRENT:,} concurrent pings once a round; "
+            f"import {IMPORT_RUNS} runs each; took {elapsed:.0f} s; CPU busy {busy:.0f}% "
+            f"just before (other users); load average {' '.join(load_before)} before, "
+            f"{' '.join(load_after)} after"
         ),
     }
     text, checks = report(res, meta)

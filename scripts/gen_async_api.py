@@ -22,7 +22,11 @@ ROOT = Path(__file__).resolve().parents[1]
 TARGET = ROOT / "src" / "docker" / "aio" / "_typing.py"
 
 #: (module, mixin class) pairs the async client inherits, in MRO order.
-MIXINS = [("docker.api.daemon", "DaemonApiMixin")]
+MIXINS = [
+    ("docker.api.daemon", "DaemonApiMixin"),
+    ("docker.api.network", "NetworkApiMixin"),
+    ("docker.api.volume", "VolumeApiMixin"),
+]
 
 RENAMES = {"CancellableStream": "AsyncStream"}
 KNOWN = {

@@ -101,6 +101,9 @@ PARSE_HOST_ERRORS = [
     ("tcp://h", "Invalid bind address format: port is required: tcp://h"),
     ("localhost", "Invalid bind address format: port is required: localhost"),
     ("localhost:", "Invalid bind address format: port is required: localhost:"),
+    ("tcp://h:99999", "Invalid bind address format: tcp://h:99999"),
+    ("tcp://h:abc", "Invalid bind address format: tcp://h:abc"),
+    ("tcp://[::1:2375", "Invalid bind address format: tcp://[::1:2375"),
     (
         "ssh://h/path",
         "Invalid bind address format: no path allowed for this protocol: ssh://h/path",
@@ -306,7 +309,7 @@ def test_parse_bytes_unknown_unit(value: str) -> None:
     with pytest.raises(DockerException) as info:
         parse_bytes(value)
     message = str(info.value)
-    assert "`b` `k` `m` `g`" in message
+    assert "`b`, `k`, `m` or `g`" in message
 
 
 # ----------------------------------------------------------------------------------------------
@@ -440,7 +443,7 @@ def test_parse_devices() -> None:
 def test_parse_devices_rejects_other_types() -> None:
     with pytest.raises(DockerException) as info:
         parse_devices([42])
-    assert "Invalid device type" in str(info.value)
+    assert "Invalid device" in str(info.value)
 
 
 def test_decode_json_header() -> None:

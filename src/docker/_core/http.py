@@ -66,6 +66,7 @@ class ResponseParser:
         "_keep_alive",
         "_parser",
         "_raw_headers",
+        "body_pending",
         "body_size",
         "headers_complete",
         "message_complete",
@@ -91,6 +92,7 @@ class ResponseParser:
         self.tail = b""
         self._body: list[bytes] = []
         self.body_size = 0
+        self.body_pending = 0
         self._keep_alive = False
 
     # httptools callbacks -------------------------------------------------------------------
@@ -110,23 +112,23 @@ class ResponseParser:
     def on_body(self, body: bytes) -> None:
         self._body.append(body)
         self.body_size += len(body)
+        self.body_pending += len(body)
 
     def on_message_complete(self) -> None:
         self.message_complete = True
 
     # ---------------------------------------------------------------------------------------
     @property
+    def raw_headers(self) -> list[tuple[bytes, bytes]]:
+        """The headers as received, ``(name, value)`` bytes pairs."""
+        return self._raw_headers
+
+    @property
     def headers(self) -> Headers:
         """The response headers (names lower-cased; repeated headers joined with ``, ``)."""
         headers = self._headers
         if headers is None:
-            headers = self._headers = Headers()
-            for raw_name, raw_value in self._raw_headers:
-                key = raw_name.decode("latin-1").lower()
-                value = raw_value.decode("latin-1")
-                if dict.__contains__(headers, key):
-                    value = f"{dict.__getitem__(headers, key)}, {value}"
-                dict.__setitem__(headers, key, value)
+            headers = self._headers = Headers.from_raw(self._raw_headers)
         return headers
 
     def feed(self, data: bytes) -> None:
@@ -168,6 +170,7 @@ class ResponseParser:
         body = self._body
         if body:
             self._body = []
+            self.body_pending = 0
         return body
 
     @property

@@ -43,6 +43,18 @@ class Headers(dict[str, str]):
         """The header's value, or ``default``."""
         return super().get(key.lower(), default)
 
+    @classmethod
+    def from_raw(cls, raw: Iterable[tuple[bytes, bytes]]) -> Headers:
+        """Build from raw ``(name, value)`` pairs; repeated names are joined with ``, ``."""
+        headers = cls()
+        for raw_name, raw_value in raw:
+            key = raw_name.decode("latin-1").lower()
+            value = raw_value.decode("latin-1")
+            if dict.__contains__(headers, key):
+                value = f"{dict.__getitem__(headers, key)}, {value}"
+            dict.__setitem__(headers, key, value)
+        return headers
+
 
 class Request:
     """One HTTP request to the daemon, as an endpoint definition describes it.
@@ -128,16 +140,33 @@ def quote_path_arg(arg: str) -> str:
 class Response:
     """A complete HTTP response: status, headers and the whole body."""
 
-    __slots__ = ("content", "headers", "reason", "status_code", "url")
+    __slots__ = ("_headers", "_raw_headers", "content", "reason", "status_code", "url")
 
     def __init__(
-        self, status_code: int, reason: str, headers: Headers, url: str, content: bytes = b""
+        self,
+        status_code: int,
+        reason: str,
+        headers: Headers | list[tuple[bytes, bytes]],
+        url: str,
+        content: bytes = b"",
     ) -> None:
         self.status_code = status_code
         self.reason = reason
-        self.headers = headers
+        if isinstance(headers, Headers):
+            self._headers: Headers | None = headers
+            self._raw_headers: list[tuple[bytes, bytes]] = []
+        else:
+            self._headers = None
+            self._raw_headers = headers
         self.url = url
         self.content = content
+
+    @property
+    def headers(self) -> Headers:
+        """The response headers (case-insensitive names)."""
+        if self._headers is None:
+            self._headers = Headers.from_raw(self._raw_headers)
+        return self._headers
 
     def __repr__(self) -> str:
         return f"<Response [{self.status_code}]>"

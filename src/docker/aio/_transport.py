@@ -1,87 +1,196 @@
-"""asyncio connections and their bounded pool, over any transport's ``open_async``."""
+"""asyncio connections and their bounded pool, over any transport's ``open_async``.
+
+A connection is an :class:`asyncio.Protocol` that feeds what arrives straight into the sans-IO
+:class:`~docker._core.http.ResponseParser` (no stream-reader buffering in between) and wakes
+the one coroutine waiting on it.  Reading pauses when unread body data piles up, so a slow
+consumer of a large stream keeps memory bounded.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections import deque
 from collections.abc import AsyncGenerator, AsyncIterator
 from typing import Any
 
 from .._core.http import ResponseParser, encode_chunk
-from ..errors import ProtocolError
-from ..transport.base import RECV_SIZE, Transport
+from ..transport.base import SEND_CHUNK, Transport
 
 __all__ = ["AsyncConnection", "AsyncConnectionPool"]
 
+#: Unread bytes at which reading from the socket pauses.
+HIGH_WATER = 4 * 1024 * 1024
 
-class AsyncConnection:
-    """One HTTP/1.1 connection over an asyncio stream, with its response parser."""
 
-    __slots__ = ("parser", "pool", "reader", "reused", "writer")
+class AsyncConnection(asyncio.Protocol):
+    """One HTTP/1.1 connection: an asyncio protocol with its response parser."""
 
-    def __init__(
-        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, pool: AsyncConnectionPool
-    ) -> None:
-        self.reader = reader
-        self.writer = writer
-        self.pool = pool
+    def __init__(self) -> None:
         self.parser = ResponseParser()
+        self.transport: asyncio.Transport | None = None
+        self.pool: AsyncConnectionPool | None = None
         self.reused = False
+        self.closed = False
+        self._waiter: asyncio.Future[None] | None = None
+        self._error: BaseException | None = None
+        self._eof = False
+        self._paused = False
+        self._write_ready: asyncio.Future[None] | None = None
+        # After an upgrade, raw bytes go here instead of into the parser.
+        self._raw: deque[bytes] | None = None
+        self._raw_size = 0
+
+    # asyncio.Protocol ------------------------------------------------------------------------
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = transport  # type: ignore[assignment]
+
+    def data_received(self, data: bytes) -> None:
+        if self._raw is not None:
+            self._raw.append(data)
+            self._raw_size += len(data)
+            pending = self._raw_size
+        else:
+            try:
+                self.parser.feed(data)
+            except Exception as exc:
+                self._error = exc
+            if self.parser.upgraded:
+                self._raw = deque([self.parser.tail] if self.parser.tail else [])
+                self._raw_size = len(self.parser.tail)
+            pending = self.parser.body_pending
+        if pending > HIGH_WATER and self.transport is not None and not self._paused:
+            self._paused = True
+            self.transport.pause_reading()
+        self._wake()
+
+    def eof_received(self) -> bool:
+        self._eof = True
+        self._wake()
+        return True  # keep the write side open (half-close after an upgrade)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._eof = True
+        self.closed = True
+        if exc is not None and self._error is None:
+            self._error = exc
+        self._wake()
+        ready = self._write_ready
+        if ready is not None and not ready.done():
+            ready.set_result(None)
+
+    def pause_writing(self) -> None:
+        self._write_ready = asyncio.get_running_loop().create_future()
+
+    def resume_writing(self) -> None:
+        ready, self._write_ready = self._write_ready, None
+        if ready is not None and not ready.done():
+            ready.set_result(None)
+
+    # -----------------------------------------------------------------------------------------
+    def _wake(self) -> None:
+        waiter = self._waiter
+        if waiter is not None:
+            self._waiter = None
+            if not waiter.done():
+                waiter.set_result(None)
+
+    async def _wait(self) -> None:
+        """Wait for more data, end of file or an error."""
+        if self._error is not None:
+            error, self._error = self._error, None
+            raise error
+        if self._eof:
+            self.parser.feed_eof()
+            return
+        if self._paused and self.transport is not None:
+            self._paused = False
+            self.transport.resume_reading()
+        self._waiter = asyncio.get_running_loop().create_future()
+        await self._waiter
+        if self._error is not None:
+            error, self._error = self._error, None
+            raise error
+
+    def write(self, data: bytes) -> None:
+        """Queue bytes for sending."""
+        assert self.transport is not None
+        self.transport.write(data)
+
+    async def drain(self) -> None:
+        """Wait until the socket accepts more data."""
+        ready = self._write_ready
+        if ready is not None:
+            await ready
+        if self.closed:
+            raise ConnectionResetError("the daemon closed the connection")
 
     async def send(self, head: bytes, body: Any) -> None:
         """Write a request: ``head`` then ``body`` (bytes, or pieces sent chunked)."""
-        writer = self.writer
         if body is None or isinstance(body, bytes | bytearray | memoryview):
-            writer.write(head + body if body else head)
-        else:
-            writer.write(head)
-            async for piece in _pieces(body):
-                if piece:
-                    writer.write(encode_chunk(piece))
-                    await writer.drain()
-            writer.write(encode_chunk(b""))
-        await writer.drain()
-
-    async def receive(self) -> None:
-        """Read once into the parser (end of file included)."""
-        data = await self.reader.read(RECV_SIZE)
-        if data:
-            self.parser.feed(data)
-        else:
-            self.parser.feed_eof()
+            self.write(head + body if body else head)
+            return
+        self.write(head)
+        async for piece in _pieces(body):
+            if piece:
+                self.write(encode_chunk(piece))
+                await self.drain()
+        self.write(encode_chunk(b""))
+        await self.drain()
 
     async def read_head(self) -> None:
         """Read until the response head is complete."""
         parser = self.parser
-        parser.reset()
         while not parser.headers_complete and not parser.upgraded:
-            await self.receive()
+            await self._wait()
 
     async def read_body(self) -> bytes:
         """Read the rest of the body and return it whole."""
         parser = self.parser
         while not parser.message_complete:
-            await self.receive()
+            await self._wait()
         pieces = parser.take_body()
         return pieces[0] if len(pieces) == 1 else b"".join(pieces)
 
     async def iter_body(self) -> AsyncGenerator[bytes, None]:
         """The body pieces of the current response as they arrive."""
         parser = self.parser
-        for piece in parser.take_body():
-            yield piece
-        while not parser.message_complete:
-            await self.receive()
+        while True:
             for piece in parser.take_body():
                 yield piece
+            if parser.message_complete:
+                return
+            await self._wait()
+
+    async def read_raw(self, size: int) -> bytes:
+        """After an upgrade: up to ``size`` bytes, ``b''`` at end of stream."""
+        raw = self._raw
+        assert raw is not None, "the connection was not upgraded"
+        while not raw:
+            if self._eof:
+                return b""
+            await self._wait()
+        data = raw.popleft()
+        if len(data) > size:
+            raw.appendleft(data[size:])
+            data = data[:size]
+        self._raw_size -= len(data)
+        return data
+
+    def reset(self) -> None:
+        """Prepare for the next request on this connection."""
+        self.parser.reset()
 
     def is_stale(self) -> bool:
         """True when the idle connection was closed by the daemon."""
-        return self.reader.at_eof() or self.writer.is_closing()
+        return self._eof or self.closed or self._error is not None
 
     def close(self) -> None:
         """Close the connection in use and free its pool slot."""
-        self.pool.discard(self)
+        if self.pool is not None:
+            self.pool.discard(self)
+        elif self.transport is not None:
+            self.transport.close()
 
 
 async def _pieces(body: Any) -> AsyncIterator[bytes]:
@@ -90,7 +199,7 @@ async def _pieces(body: Any) -> AsyncIterator[bytes]:
             yield piece
     elif hasattr(body, "read"):
         while True:
-            piece = body.read(RECV_SIZE)
+            piece = body.read(SEND_CHUNK)
             if not piece:
                 return
             yield piece
@@ -124,15 +233,16 @@ class AsyncConnectionPool:
                     self._close(conn)
                     continue
                 conn.reused = True
+                conn.reset()
                 return conn
-            reader, writer = await self.transport.open_async()
+            conn = await self.transport.open_async(AsyncConnection)
         except OSError as exc:
             self._slots.release()
             raise self.transport.connect_error(exc) from exc
         except BaseException:
             self._slots.release()
             raise
-        conn = AsyncConnection(reader, writer, self)
+        conn.pool = self
         self._open.add(conn)
         return conn
 
@@ -146,12 +256,13 @@ class AsyncConnectionPool:
 
     def discard(self, conn: AsyncConnection) -> None:
         """Close a connection in use (error, or a reader that stopped early)."""
-        self._close(conn)
-        self._slots.release()
+        if conn in self._open:
+            self._close(conn)
+            self._slots.release()
 
     def _close(self, conn: AsyncConnection) -> None:
-        if not conn.writer.is_closing():
-            conn.writer.close()
+        if conn.transport is not None and not conn.transport.is_closing():
+            conn.transport.close()
         self._open.discard(conn)
 
     @property
@@ -160,11 +271,11 @@ class AsyncConnectionPool:
         return len(self._open)
 
     async def aclose(self) -> None:
-        """Close every connection of the pool and wait until the sockets are closed."""
+        """Close every connection of the pool."""
         conns = list(self._open)
         self._idle.clear()
         for conn in conns:
             self._close(conn)
-        for conn in conns:
-            with contextlib.suppress(OSError, ProtocolError):
-                await conn.writer.wait_closed()
+        # Let the event loop run the transports' close callbacks.
+        with contextlib.suppress(asyncio.CancelledError):
+            await asyncio.sleep(0)

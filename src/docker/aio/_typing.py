@@ -24,6 +24,38 @@ class AsyncDaemonApiMixin:
     async def version(self, api_version: bool = True) -> dict[str, Any]:
         raise NotImplementedError
 
+class AsyncNetworkApiMixin:
+    """Typing of :class:`docker.api.network.NetworkApiMixin` for the async client."""
 
-class AsyncEndpoints(AsyncDaemonApiMixin):
+    async def networks(self, names: list[str] | None = None, ids: list[str] | None = None, filters: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+        raise NotImplementedError
+    async def create_network(self, name: str, driver: str | None = None, options: dict[str, Any] | None = None, ipam: dict[str, Any] | None = None, check_duplicate: bool | None = None, internal: bool = False, labels: dict[str, str] | None = None, enable_ipv6: bool = False, attachable: bool | None = None, scope: str | None = None, ingress: bool | None = None) -> dict[str, Any]:
+        raise NotImplementedError
+    async def prune_networks(self, filters: dict[str, Any] | None = None) -> dict[str, Any]:
+        raise NotImplementedError
+    async def remove_network(self, net_id: str) -> None:
+        raise NotImplementedError
+    async def inspect_network(self, net_id: str, verbose: bool | None = None, scope: str | None = None) -> dict[str, Any]:
+        raise NotImplementedError
+    async def connect_container_to_network(self, container: str, net_id: str, ipv4_address: str | None = None, ipv6_address: str | None = None, aliases: list[str] | None = None, links: Any = None, link_local_ips: list[str] | None = None, driver_opt: dict[str, Any] | None = None, mac_address: str | None = None) -> None:
+        raise NotImplementedError
+    async def disconnect_container_from_network(self, container: str, net_id: str, force: bool = False) -> None:
+        raise NotImplementedError
+
+class AsyncVolumeApiMixin:
+    """Typing of :class:`docker.api.volume.VolumeApiMixin` for the async client."""
+
+    async def volumes(self, filters: dict[str, Any] | None = None) -> dict[str, Any]:
+        raise NotImplementedError
+    async def create_volume(self, name: str | None = None, driver: str | None = None, driver_opts: dict[str, Any] | None = None, labels: dict[str, str] | None = None) -> dict[str, Any]:
+        raise NotImplementedError
+    async def inspect_volume(self, name: str) -> dict[str, Any]:
+        raise NotImplementedError
+    async def prune_volumes(self, filters: dict[str, Any] | None = None) -> dict[str, Any]:
+        raise NotImplementedError
+    async def remove_volume(self, name: str, force: bool = False) -> None:
+        raise NotImplementedError
+
+
+class AsyncEndpoints(AsyncDaemonApiMixin, AsyncNetworkApiMixin, AsyncVolumeApiMixin):
     """Every endpoint of the async client, awaited."""

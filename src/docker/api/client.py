@@ -29,6 +29,7 @@ from ..constants import (
     MINIMUM_DOCKER_API_VERSION,
 )
 from ..errors import (
+    APIError,
     DockerException,
     InvalidVersion,
     ProtocolError,
@@ -48,6 +49,8 @@ from ..utils import config as config_utils
 from ..utils.proxy import ProxyConfig
 from ..utils.utils import parse_host, version_lt
 from .daemon import DaemonApiMixin
+from .network import NetworkApiMixin
+from .volume import VolumeApiMixin
 
 __all__ = ["APIClient", "ClientCore", "UpgradedConnection"]
 
@@ -231,13 +234,13 @@ class ClientCore:
         return Response(
             parser.status_code,
             parser.reason,
-            parser.headers,
+            parser.raw_headers,
             self._transport.url_base + target,
             content,
         )
 
 
-class APIClient(ClientCore, DaemonApiMixin):
+class APIClient(ClientCore, DaemonApiMixin, NetworkApiMixin, VolumeApiMixin):
     """Low-level blocking client: one method per Docker Engine API endpoint.
 
     ``base_url`` is the daemon address (``unix:///var/run/docker.sock``, ``tcp://host:2375``;
@@ -324,6 +327,8 @@ class APIClient(ClientCore, DaemonApiMixin):
             response = self._response(parser, target, conn.read_body())
             self._finish(conn)
             return response
+        except APIError:
+            raise  # an error reply: the connection was already released
         except OSError as exc:
             conn.close()
             raise transport.io_error(exc, timeout) from exc

@@ -16,13 +16,16 @@ import threading
 from collections import deque
 from collections.abc import Iterator
 from time import monotonic
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     import asyncio
+    from collections.abc import Callable
 
 from .._core.http import ResponseParser, encode_chunk
 from ..errors import DaemonConnectionError, DaemonTimeout
+
+P = TypeVar("P", bound="asyncio.Protocol")
 
 __all__ = ["Connection", "ConnectionPool", "Transport", "iter_body_chunks"]
 
@@ -54,8 +57,8 @@ class Transport:
         """Open a new blocking socket to the daemon."""
         raise NotImplementedError
 
-    async def open_async(self) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
-        """Open a new asyncio stream to the daemon."""
+    async def open_async(self, protocol_factory: Callable[[], P]) -> P:
+        """Open a new asyncio connection to the daemon, served by a new protocol object."""
         raise NotImplementedError
 
     # Error translation shared by all transports ---------------------------------------------

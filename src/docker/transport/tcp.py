@@ -10,7 +10,9 @@ from urllib.parse import urlsplit
 from .base import Transport
 
 if TYPE_CHECKING:
-    import asyncio
+    from collections.abc import Callable
+
+    from .base import P
 
 __all__ = ["TCPTransport"]
 
@@ -37,10 +39,12 @@ class TCPTransport(Transport):
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         return sock
 
-    async def open_async(self) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
+    async def open_async(self, protocol_factory: Callable[[], P]) -> P:
         import asyncio
 
-        return await asyncio.open_connection(self.hostname, self.port, limit=2**20)
+        loop = asyncio.get_running_loop()
+        _, protocol = await loop.create_connection(protocol_factory, self.hostname, self.port)
+        return protocol
 
     def connect_hint(self, exc: OSError) -> str:
         if exc.errno == errno.ECONNREFUSED:

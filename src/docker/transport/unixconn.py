@@ -9,7 +9,9 @@ from typing import TYPE_CHECKING
 from .base import Transport
 
 if TYPE_CHECKING:
-    import asyncio
+    from collections.abc import Callable
+
+    from .base import P
 
 __all__ = ["UnixHTTPAdapter", "UnixTransport"]
 
@@ -50,10 +52,12 @@ class UnixTransport(Transport):
             raise
         return sock
 
-    async def open_async(self) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
+    async def open_async(self, protocol_factory: Callable[[], P]) -> P:
         import asyncio
 
-        return await asyncio.open_unix_connection(self.socket_path, limit=2**20)
+        loop = asyncio.get_running_loop()
+        _, protocol = await loop.create_unix_connection(protocol_factory, self.socket_path)
+        return protocol
 
     def connect_hint(self, exc: OSError) -> str:
         if exc.errno == errno.ENOENT:

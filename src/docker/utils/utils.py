@@ -244,7 +244,7 @@ def convert_service_networks(networks: Any) -> Any:
     if not networks:
         return networks
     if not isinstance(networks, list):
-        raise TypeError("networks parameter must be a list.")
+        raise TypeError("networks must be a list of network names or dicts")
     return [{"Target": net} if isinstance(net, str) else net for net in networks]
 
 
@@ -290,7 +290,10 @@ def parse_host(addr: str | None, is_win32: bool = False, tls: bool = False) -> s
         return DEFAULT_UNIX_SOCKET
     addr = addr.strip()
 
-    parsed = urlparse(addr)
+    try:
+        parsed = urlparse(addr)
+    except ValueError:  # e.g. an unbalanced IPv6 bracket
+        raise _bad_address(addr) from None
     proto = parsed.scheme
     if (
         not proto
@@ -303,7 +306,10 @@ def parse_host(addr: str | None, is_win32: bool = False, tls: bool = False) -> s
             and _PORT_TAIL.fullmatch(addr[len(proto) + 1 :]) is not None
         )
     ):
-        parsed = urlparse("//" + addr, "tcp")
+        try:
+            parsed = urlparse("//" + addr, "tcp")
+        except ValueError:
+            raise _bad_address(addr) from None
         proto = "tcp"
 
     if proto == "fd":
@@ -332,7 +338,10 @@ def parse_host(addr: str | None, is_win32: bool = False, tls: bool = False) -> s
 
     netloc = parsed.netloc
     if proto in ("tcp", "ssh"):
-        port = parsed.port or 0
+        try:
+            port = parsed.port or 0
+        except ValueError:  # not a number, or out of range
+            raise _bad_address(addr) from None
         if port <= 0:
             if proto != "ssh":
                 raise _bad_address(addr, "port is required: ")
@@ -430,8 +439,8 @@ def parse_bytes(s: Any) -> Any:
         number, unit = s[:-1], suffix
     if unit not in BYTE_UNITS:
         raise errors.DockerException(
-            f"The specified value for memory ({s}) should specify the units. "
-            "The postfix should be one of the `b` `k` `m` `g` characters"
+            f"Unknown unit in the memory value ({s}): "
+            "use one of the suffixes `b`, `k`, `m` or `g` (or none for bytes)"
         )
     try:
         value = float(number)
@@ -470,7 +479,7 @@ def parse_env_file(env_file: str | os.PathLike[str]) -> dict[str, str]:
             key, sep, value = line.partition("=")
             if not sep:
                 raise errors.DockerException(
-                    f"Invalid line in environment file {env_file}:\n{line}"
+                    f"Invalid line in environment file {env_file} (expected KEY=value): {line}"
                 )
             environment[key] = value
     return environment
@@ -519,7 +528,9 @@ def parse_devices(devices: Iterable[Any]) -> list[dict[str, Any]]:
             result.append(device)
             continue
         if not isinstance(device, str):
-            raise errors.DockerException(f"Invalid device type {type(device)}")
+            raise errors.DockerException(
+                f"Invalid device: expected a str or a dict, got {type(device).__name__}"
+            )
         parts = device.split(":")
         on_host = parts[0]
         in_container = parts[1] if len(parts) > 1 and parts[1] else on_host
