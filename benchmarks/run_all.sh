@@ -33,7 +33,9 @@ mkdir -p "$RESULTS"
 
 echo "run_all: load before: $(uptime)"
 
-# name:script pairs; later benchmarks (streams, build contexts) add theirs here.
+# name:script pairs; later benchmarks (streams, build contexts) add theirs here.  Each script
+# must accept `--markdown FILE --json FILE` (its section for docs/performance.md, and its raw
+# results); BENCH_ARGS, when set, is passed to every script.
 BENCHMARKS=(
     "daemon:bench_daemon.py"
 )

@@ -23,7 +23,10 @@ TARGET = ROOT / "src" / "docker" / "aio" / "_typing.py"
 
 #: (module, mixin class) pairs the async client inherits, in MRO order.
 MIXINS = [
+    ("docker.api.container", "ContainerApiMixin"),
     ("docker.api.daemon", "DaemonApiMixin"),
+    ("docker.api.exec_api", "ExecApiMixin"),
+    ("docker.api.image", "ImageApiMixin"),
     ("docker.api.network", "NetworkApiMixin"),
     ("docker.api.volume", "VolumeApiMixin"),
 ]
@@ -32,6 +35,7 @@ RENAMES = {"CancellableStream": "AsyncStream"}
 KNOWN = {
     "Any": "from typing import Any",
     "AsyncStream": "from .client import AsyncStream",
+    "Body": "from .._core.message import Body",
     "datetime": "from datetime import datetime",
 }
 
@@ -60,8 +64,10 @@ def render() -> str:
         body.append(f'    """{doc}"""')
         body.append("")
         for name, member in cls.__dict__.items():
-            if not getattr(member, "__docker_endpoint__", False):
+            if name.startswith("_") or not callable(member):
                 continue
+            is_endpoint = getattr(member, "__docker_endpoint__", False)
+            is_async = is_endpoint
             func = inspect.unwrap(member)
             sig = inspect.signature(func)
             params = []
@@ -76,16 +82,27 @@ def render() -> str:
                 elif p.kind is p.VAR_KEYWORD:
                     text = "**" + text
                 params.append(text)
-            returns = _unwrap_return(str(sig.return_annotation))
+            returns = str(sig.return_annotation)
+            if is_endpoint:
+                returns = _unwrap_return(returns)
             text = " ".join([*params, returns])
+            names = {p.name for p in sig.parameters.values()}
             for ident in set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", text)):
                 if ident in KNOWN:
                     imports.add(KNOWN[ident])
-                elif ident not in vars(builtins) and ident not in {
-                    p.name for p in sig.parameters.values()
-                } and ident not in {"None", "True", "False"}:
+                elif (
+                    ident not in vars(builtins)
+                    and ident not in names
+                    and ident
+                    not in {
+                        "None",
+                        "True",
+                        "False",
+                    }
+                ):
                     raise SystemExit(f"{class_name}.{name}: add {ident!r} to KNOWN")
-            body.append(f"    async def {name}({', '.join(params)}) -> {returns}:")
+            prefix = "async def" if is_async else "def"
+            body.append(f"    {prefix} {name}({', '.join(params)}) -> {returns}:")
             body.append("        raise NotImplementedError")
         body.append("")
     bases = ", ".join(f"Async{c}" for _, c in MIXINS)

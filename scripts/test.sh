@@ -8,6 +8,7 @@ bash scripts/engine.sh up
 bash scripts/venv.sh
 echo "== ruff"
 .venv/bin/ruff check src tests benchmarks scripts examples
+.venv/bin/ruff format --check src tests benchmarks scripts examples
 echo "== mypy --strict"
 .venv/bin/mypy
 echo "== docs (sphinx, warnings are errors)"

@@ -6,6 +6,10 @@ from typing import Any
 
 from .api.client import APIClient
 from .constants import DEFAULT_MAX_POOL_SIZE, DEFAULT_TIMEOUT_SECONDS
+from .models.containers import ContainerCollection
+from .models.images import ImageCollection
+from .models.networks import NetworkCollection
+from .models.volumes import VolumeCollection
 from .utils.utils import kwargs_from_env
 
 __all__ = ["DockerClient", "from_env"]
@@ -48,6 +52,27 @@ class DockerClient:
             **params,
             **passthrough,
         )
+
+    # Collections ------------------------------------------------------------------------------
+    @property
+    def containers(self) -> ContainerCollection:
+        """The daemon's containers: run, create, get, list and prune them."""
+        return ContainerCollection(client=self)
+
+    @property
+    def images(self) -> ImageCollection:
+        """The daemon's images: pull, push, list, get, load, remove and prune them."""
+        return ImageCollection(client=self)
+
+    @property
+    def networks(self) -> NetworkCollection:
+        """The daemon's networks: create, get, list and prune them."""
+        return NetworkCollection(client=self)
+
+    @property
+    def volumes(self) -> VolumeCollection:
+        """The daemon's volumes: create, get, list and prune them."""
+        return VolumeCollection(client=self)
 
     # Daemon-level calls ----------------------------------------------------------------------
     def events(self, *args: Any, **kwargs: Any) -> Any:

@@ -64,6 +64,7 @@ def _compare(where: str, expected: list[dict[str, str]], func: Any, report: Repo
         report.mismatches.append(f"{where}: no signature")
         return
     if actual != expected:
+
         def fmt(ps: list[dict[str, str]]) -> str:
             return ", ".join(
                 p["name"] + (f"={p['default']}" if "default" in p else "") + f"[{p['kind'][:3]}]"

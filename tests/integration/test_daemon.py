@@ -93,9 +93,7 @@ def test_too_old_version_and_gates() -> None:
         client.df()
 
 
-def test_custom_user_agent_and_http_headers(
-    proxy: RecordingProxy, isolated_home: Any
-) -> None:
+def test_custom_user_agent_and_http_headers(proxy: RecordingProxy, isolated_home: Any) -> None:
     cfg = isolated_home / ".docker"
     cfg.mkdir()
     (cfg / "config.json").write_text(json.dumps({"HttpHeaders": {"X-Meta": "yes"}}))
@@ -169,9 +167,10 @@ def test_login_real_registry(api: docker.APIClient, isolated_home: Any) -> None:
     assert not (isolated_home / ".docker" / "config.json").exists()
     # A second login with the same user short-circuits; reauth forces a round trip.
     assert api.login("testuser", "testpassword", registry=REGISTRY_AUTH)["username"] == "testuser"
-    assert api.login("testuser", "testpassword", registry=REGISTRY_AUTH, reauth=True)[
-        "Status"
-    ] == "Login Succeeded"
+    assert (
+        api.login("testuser", "testpassword", registry=REGISTRY_AUTH, reauth=True)["Status"]
+        == "Login Succeeded"
+    )
 
 
 def test_login_wrong_password(api: docker.APIClient) -> None:

@@ -30,9 +30,9 @@ def read_request(conn: socket.socket) -> bytes:
 
 def version_reply(api_version: str = "1.41") -> bytes:
     body = (f'{{"ApiVersion": "{api_version}", "Version": "fake"}}').encode()
-    return (
-        b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
-        b"Content-Length: %d\r\n\r\n%s" % (len(body), body)
+    return b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s" % (
+        len(body),
+        body,
     )
 
 

@@ -73,6 +73,17 @@ class FrameDecoder:
             return (None, piece) if stream == 2 else (piece, None)
         return (stream, piece)
 
+    def _continue(self, data: bytes, size: int, out: list[Any]) -> int:
+        """Take the rest of the frame in progress from ``data``: the position after it."""
+        remaining = self._remaining
+        if remaining >= size:
+            self._remaining = remaining - size
+            out.append(self._item(self._stream, data))
+            return size
+        out.append(self._item(self._stream, data[:remaining]))
+        self._remaining = 0
+        return remaining
+
     def feed(self, data: bytes) -> list[Any]:
         """Take the next chunk of the stream and return the payload pieces it completes."""
         size = len(data)
@@ -83,16 +94,11 @@ class FrameDecoder:
         pos = 0
         out: list[Any] = []
         append = out.append
-        remaining = self._remaining
-        if remaining:
+        if self._remaining:
             # The chunk continues the payload of the frame in progress.
-            if remaining >= size:
-                self._remaining = remaining - size
-                append(self._item(self._stream, data))
+            pos = self._continue(data, size, out)
+            if pos == size:
                 return out
-            append(self._item(self._stream, data[:remaining]))
-            self._remaining = 0
-            pos = remaining
         elif self._head:
             # Complete the header cut by the previous chunk boundary.
             need = HEADER_SIZE - len(self._head)

@@ -62,12 +62,14 @@ class Request:
     ``path`` is the path without the ``/vX.Y`` prefix; ``versioned`` says whether the driver
     adds it.  ``stream`` names a decoder factory: the driver then answers with a stream object
     instead of a :class:`Response`.  ``upgrade`` asks for the connection upgrade (hijack) used by
-    attach and exec; the driver then answers with the upgraded connection.
+    attach and exec; the driver then answers with the upgraded connection, or, when ``stream``
+    is set too, with a stream of decoded items read from it (a list of them with ``collect``).
     """
 
     __slots__ = (
         "apply_config_headers",
         "body",
+        "collect",
         "headers",
         "method",
         "params",
@@ -90,6 +92,7 @@ class Request:
         stream: Callable[[], Decoder] | None = None,
         upgrade: bool = False,
         apply_config_headers: bool = True,
+        collect: bool = False,
     ) -> None:
         self.method = method
         self.path = path
@@ -101,6 +104,7 @@ class Request:
         self.stream = stream
         self.upgrade = upgrade
         self.apply_config_headers = apply_config_headers
+        self.collect = collect
 
     def __repr__(self) -> str:
         return f"<Request {self.method} {self.target(None)}>"

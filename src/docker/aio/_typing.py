@@ -5,8 +5,75 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from .._core.message import Body
 from .client import AsyncStream
 
+
+class AsyncContainerApiMixin:
+    """Typing of :class:`docker.api.container.ContainerApiMixin` for the async client."""
+
+    async def attach(self, container: str, stdout: bool = True, stderr: bool = True, stream: bool = False, logs: bool = False, demux: bool = False) -> Any:
+        raise NotImplementedError
+    async def attach_socket(self, container: str, params: dict[str, Any] | None = None, ws: bool = False) -> Any:
+        raise NotImplementedError
+    async def commit(self, container: str, repository: str | None = None, tag: str | None = None, message: str | None = None, author: str | None = None, pause: bool = True, changes: str | list[str] | None = None, conf: dict[str, Any] | None = None) -> dict[str, Any]:
+        raise NotImplementedError
+    async def containers(self, quiet: bool = False, all: bool = False, trunc: bool = False, latest: bool = False, since: str | None = None, before: str | None = None, limit: int = -1, size: bool = False, filters: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+        raise NotImplementedError
+    async def create_container(self, image: str, command: str | list[str] | None = None, hostname: str | None = None, user: str | int | None = None, detach: bool = False, stdin_open: bool = False, tty: bool = False, ports: Any = None, environment: dict[str, Any] | list[str] | None = None, volumes: str | list[str] | None = None, network_disabled: bool = False, name: str | None = None, entrypoint: str | list[str] | None = None, working_dir: str | None = None, domainname: str | None = None, host_config: dict[str, Any] | None = None, mac_address: str | None = None, labels: dict[str, str] | list[str] | None = None, stop_signal: str | None = None, networking_config: dict[str, Any] | None = None, healthcheck: dict[str, Any] | None = None, stop_timeout: int | None = None, runtime: str | None = None, use_config_proxy: bool = True, platform: str | None = None) -> dict[str, Any]:
+        raise NotImplementedError
+    def create_container_config(self, *args: Any, **kwargs: Any) -> Any:
+        raise NotImplementedError
+    async def create_container_from_config(self, config: dict[str, Any], name: str | None = None, platform: str | None = None) -> dict[str, Any]:
+        raise NotImplementedError
+    def create_host_config(self, *args: Any, **kwargs: Any) -> Any:
+        raise NotImplementedError
+    def create_networking_config(self, *args: Any, **kwargs: Any) -> Any:
+        raise NotImplementedError
+    def create_endpoint_config(self, *args: Any, **kwargs: Any) -> Any:
+        raise NotImplementedError
+    async def diff(self, container: str) -> list[dict[str, Any]]:
+        raise NotImplementedError
+    async def export(self, container: str, chunk_size: int | None = 2097152) -> Any:
+        raise NotImplementedError
+    async def get_archive(self, container: str, path: str, chunk_size: int | None = 2097152, encode_stream: bool = False) -> tuple[Any, Any]:
+        raise NotImplementedError
+    async def inspect_container(self, container: str) -> dict[str, Any]:
+        raise NotImplementedError
+    async def kill(self, container: str, signal: str | int | None = None) -> None:
+        raise NotImplementedError
+    async def logs(self, container: str, stdout: bool = True, stderr: bool = True, stream: bool = False, timestamps: bool = False, tail: str | int = 'all', since: datetime | int | float | None = None, follow: bool | None = None, until: datetime | int | float | None = None) -> Any:
+        raise NotImplementedError
+    async def pause(self, container: str) -> None:
+        raise NotImplementedError
+    async def port(self, container: str, private_port: int | str) -> list[dict[str, str]] | None:
+        raise NotImplementedError
+    async def put_archive(self, container: str, path: str, data: Any) -> bool:
+        raise NotImplementedError
+    async def prune_containers(self, filters: dict[str, Any] | None = None) -> dict[str, Any]:
+        raise NotImplementedError
+    async def remove_container(self, container: str, v: bool = False, link: bool = False, force: bool = False) -> None:
+        raise NotImplementedError
+    async def rename(self, container: str, name: str) -> None:
+        raise NotImplementedError
+    async def resize(self, container: str, height: int, width: int) -> None:
+        raise NotImplementedError
+    async def restart(self, container: str, timeout: int = 10) -> None:
+        raise NotImplementedError
+    async def start(self, container: str, *args: Any, **kwargs: Any) -> None:
+        raise NotImplementedError
+    async def stats(self, container: str, decode: bool | None = None, stream: bool = True, one_shot: bool | None = None) -> Any:
+        raise NotImplementedError
+    async def stop(self, container: str, timeout: int | None = None) -> None:
+        raise NotImplementedError
+    async def top(self, container: str, ps_args: str | None = None) -> dict[str, Any]:
+        raise NotImplementedError
+    async def unpause(self, container: str) -> None:
+        raise NotImplementedError
+    async def update_container(self, container: str, blkio_weight: int | None = None, cpu_period: int | None = None, cpu_quota: int | None = None, cpu_shares: int | None = None, cpuset_cpus: str | None = None, cpuset_mems: str | None = None, mem_limit: str | int | None = None, mem_reservation: str | int | None = None, memswap_limit: str | int | None = None, kernel_memory: str | int | None = None, restart_policy: dict[str, Any] | None = None) -> dict[str, Any]:
+        raise NotImplementedError
+    async def wait(self, container: str, timeout: float | None = None, condition: str | None = None) -> dict[str, Any]:
+        raise NotImplementedError
 
 class AsyncDaemonApiMixin:
     """Typing of :class:`docker.api.daemon.DaemonApiMixin` for the async client."""
@@ -22,6 +89,58 @@ class AsyncDaemonApiMixin:
     async def ping(self) -> bool:
         raise NotImplementedError
     async def version(self, api_version: bool = True) -> dict[str, Any]:
+        raise NotImplementedError
+
+class AsyncExecApiMixin:
+    """Typing of :class:`docker.api.exec_api.ExecApiMixin` for the async client."""
+
+    async def exec_create(self, container: str, cmd: str | list[str], stdout: bool = True, stderr: bool = True, stdin: bool = False, tty: bool = False, privileged: bool = False, user: str = '', environment: dict[str, Any] | list[str] | None = None, workdir: str | None = None, detach_keys: str | None = None) -> dict[str, Any]:
+        raise NotImplementedError
+    async def exec_inspect(self, exec_id: str | dict[str, Any]) -> dict[str, Any]:
+        raise NotImplementedError
+    async def exec_resize(self, exec_id: str | dict[str, Any], height: int | None = None, width: int | None = None) -> None:
+        raise NotImplementedError
+    async def exec_start(self, exec_id: str, detach: bool = False, tty: bool = False, stream: bool = False, socket: bool = False, demux: bool = False) -> Any:
+        raise NotImplementedError
+
+class AsyncImageApiMixin:
+    """Typing of :class:`docker.api.image.ImageApiMixin` for the async client."""
+
+    async def get_image(self, image: str, chunk_size: int | None = 2097152) -> AsyncStream[bytes]:
+        raise NotImplementedError
+    async def history(self, image: str) -> list[dict[str, Any]]:
+        raise NotImplementedError
+    async def images(self, name: str | None = None, quiet: bool = False, all: bool = False, filters: dict[str, Any] | None = None) -> list[Any]:
+        raise NotImplementedError
+    async def import_image(self, src: Any = None, repository: str | None = None, tag: str | None = None, image: str | None = None, changes: list[str] | None = None, stream_src: bool = False) -> str:
+        raise NotImplementedError
+    async def import_image_from_data(self, data: Body, repository: str | None = None, tag: str | None = None, changes: list[str] | None = None) -> str:
+        raise NotImplementedError
+    async def import_image_from_file(self, filename: str, repository: str | None = None, tag: str | None = None, changes: list[str] | None = None) -> str:
+        raise NotImplementedError
+    async def import_image_from_stream(self, stream: Any, repository: str | None = None, tag: str | None = None, changes: list[str] | None = None) -> str:
+        raise NotImplementedError
+    async def import_image_from_url(self, url: str, repository: str | None = None, tag: str | None = None, changes: list[str] | None = None) -> str:
+        raise NotImplementedError
+    async def import_image_from_image(self, image: str, repository: str | None = None, tag: str | None = None, changes: list[str] | None = None) -> str:
+        raise NotImplementedError
+    async def inspect_image(self, image: str) -> dict[str, Any]:
+        raise NotImplementedError
+    async def inspect_distribution(self, image: str, auth_config: dict[str, Any] | None = None) -> dict[str, Any]:
+        raise NotImplementedError
+    async def load_image(self, data: Body, quiet: bool | None = None) -> AsyncStream[dict[str, Any]]:
+        raise NotImplementedError
+    async def prune_images(self, filters: dict[str, Any] | None = None) -> dict[str, Any]:
+        raise NotImplementedError
+    async def pull(self, repository: str, tag: str | None = None, stream: bool = False, auth_config: dict[str, Any] | None = None, decode: bool = False, platform: str | None = None, all_tags: bool = False) -> Any:
+        raise NotImplementedError
+    async def push(self, repository: str, tag: str | None = None, stream: bool = False, auth_config: dict[str, Any] | None = None, decode: bool = False) -> Any:
+        raise NotImplementedError
+    async def remove_image(self, image: str, force: bool = False, noprune: bool = False) -> list[dict[str, Any]]:
+        raise NotImplementedError
+    async def search(self, term: str, limit: int | None = None) -> list[dict[str, Any]]:
+        raise NotImplementedError
+    async def tag(self, image: str, repository: str, tag: str | None = None, force: bool = False) -> bool:
         raise NotImplementedError
 
 class AsyncNetworkApiMixin:
@@ -57,5 +176,5 @@ class AsyncVolumeApiMixin:
         raise NotImplementedError
 
 
-class AsyncEndpoints(AsyncDaemonApiMixin, AsyncNetworkApiMixin, AsyncVolumeApiMixin):
+class AsyncEndpoints(AsyncContainerApiMixin, AsyncDaemonApiMixin, AsyncExecApiMixin, AsyncImageApiMixin, AsyncNetworkApiMixin, AsyncVolumeApiMixin):
     """Every endpoint of the async client, awaited."""

@@ -10,17 +10,22 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import sys
+from collections import deque
 from collections.abc import AsyncGenerator, AsyncIterator, Callable
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from .._core.endpoint import Call
 from .._core.message import Decoder, Headers, Request, Response
 from ..api.client import ClientCore
+from ..api.container import ContainerApiMixin
 from ..api.daemon import DaemonApiMixin
+from ..api.exec_api import ExecApiMixin
+from ..api.image import ImageApiMixin
 from ..api.network import NetworkApiMixin
 from ..api.volume import VolumeApiMixin
 from ..constants import DEFAULT_MAX_POOL_SIZE, DEFAULT_TIMEOUT_SECONDS, DEFAULT_USER_AGENT
-from ..errors import APIError, DockerException, ProtocolError, api_error_for
+from ..errors import APIError, DockerException, ProtocolError, TransportError, api_error_for
+from ..transport.base import RECV_SIZE
 from ..utils.utils import kwargs_from_env
 from ._transport import AsyncConnection, AsyncConnectionPool
 
@@ -34,7 +39,14 @@ if TYPE_CHECKING:
     from ._typing import AsyncEndpoints as _Endpoints
 else:
 
-    class _Endpoints(DaemonApiMixin, NetworkApiMixin, VolumeApiMixin):
+    class _Endpoints(
+        ContainerApiMixin,
+        DaemonApiMixin,
+        ExecApiMixin,
+        ImageApiMixin,
+        NetworkApiMixin,
+        VolumeApiMixin,
+    ):
         pass
 
 
@@ -159,7 +171,15 @@ class AsyncAPIClient(ClientCore, _Endpoints):
                 await conn.read_head()
             parser = conn.parser
             if request.upgrade and (parser.upgraded or parser.status_code < 300):
-                return AsyncUpgradedConnection(conn, self._response(parser, target, b""))
+                head_response = self._response(parser, target, b"")
+                if request.stream is None:
+                    return AsyncUpgradedConnection(conn, head_response)
+                stream: AsyncStream[Any] = AsyncStream(
+                    conn, head_response, request.stream(), upgraded=True
+                )
+                if request.collect:
+                    return [item async for item in stream]
+                return stream
             if parser.status_code >= 400:
                 response = self._response(parser, target, await conn.read_body())
                 pool.release(conn)
@@ -186,6 +206,11 @@ class AsyncAPIClient(ClientCore, _Endpoints):
             self._pool = None
 
     async def __aenter__(self) -> AsyncAPIClient:
+        # Negotiate now, so the helpers that need the version without I/O
+        # (create_host_config, ...) work inside the block.  An unreachable daemon is reported
+        # by the first call instead, with the same error.
+        with contextlib.suppress(TransportError):
+            await self.negotiate_version()
         return self
 
     async def __aexit__(self, *exc_info: object) -> None:
@@ -207,6 +232,14 @@ else:  # pragma: no cover - Python 3.10
             raise TimeoutError from exc
         finally:
             handle.cancel()
+
+
+async def _raw_chunks(conn: AsyncConnection) -> AsyncGenerator[bytes, None]:
+    while True:
+        data = await conn.read_raw(RECV_SIZE)
+        if not data:
+            return
+        yield data
 
 
 def _release(conn: AsyncConnection) -> None:
@@ -232,11 +265,20 @@ class AsyncStream(Generic[T]):
     Use ``async for item in stream`` or ``async with stream:``.
     """
 
-    def __init__(self, conn: AsyncConnection, response: Response, decoder: Decoder) -> None:
+    def __init__(
+        self,
+        conn: AsyncConnection,
+        response: Response,
+        decoder: Decoder,
+        upgraded: bool = False,
+    ) -> None:
         self._conn: AsyncConnection | None = conn
         self._decoder = decoder
-        self._pending: list[Any] = []
-        self._body: AsyncGenerator[bytes, None] = conn.iter_body()
+        self._upgraded = upgraded
+        self._pending: deque[Any] = deque()
+        self._body: AsyncGenerator[bytes, None] = (
+            _raw_chunks(conn) if upgraded else conn.iter_body()
+        )
         self.status_code = response.status_code
         self.headers: Headers = response.headers
         self.url = response.url
@@ -258,7 +300,10 @@ class AsyncStream(Generic[T]):
                 chunk = await self._body.__anext__()
             except StopAsyncIteration:
                 self._conn = None
-                _release(conn)
+                if self._upgraded:
+                    conn.close()
+                else:
+                    _release(conn)
                 self._pending.extend(self._decoder.close())
                 if not self._pending:
                     raise
@@ -270,7 +315,7 @@ class AsyncStream(Generic[T]):
                 await self.aclose()
                 raise
             self._pending.extend(self._decoder.feed(chunk))
-        item: T = self._pending.pop(0)
+        item: T = self._pending.popleft()
         return item
 
     async def aclose(self) -> None:

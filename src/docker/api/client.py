@@ -9,7 +9,6 @@ endpoint definitions of the mixins; :class:`docker.aio.AsyncAPIClient` adds an a
 
 from __future__ import annotations
 
-import contextlib
 import threading
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
@@ -17,7 +16,7 @@ from typing import Any, TypeVar
 from .. import auth
 from .._core.endpoint import Call, run_sync
 from .._core.http import encode_request_head
-from .._core.message import DEFAULT_TIMEOUT, Decoder, Headers, Request, Response, quote_path_arg
+from .._core.message import DEFAULT_TIMEOUT, Decoder, Request, Response, quote_path_arg
 from ..constants import (
     DEFAULT_MAX_POOL_SIZE,
     DEFAULT_NUM_POOLS,
@@ -37,22 +36,20 @@ from ..errors import (
     TransportError,
     api_error_for,
 )
-from ..transport.base import (
-    Connection,
-    ConnectionPool,
-    Transport,
-    iter_body_chunks,
-    retryable,
-)
+from ..transport.base import Connection, ConnectionPool, Transport, retryable
+from ..transport.response import StreamingResponse, UpgradedConnection
 from ..types.daemon import CancellableStream
 from ..utils import config as config_utils
 from ..utils.proxy import ProxyConfig
 from ..utils.utils import parse_host, version_lt
+from .container import ContainerApiMixin
 from .daemon import DaemonApiMixin
+from .exec_api import ExecApiMixin
+from .image import ImageApiMixin
 from .network import NetworkApiMixin
 from .volume import VolumeApiMixin
 
-__all__ = ["APIClient", "ClientCore", "UpgradedConnection"]
+__all__ = ["APIClient", "ClientCore", "StreamingResponse", "UpgradedConnection"]
 
 R = TypeVar("R")
 
@@ -130,9 +127,7 @@ class ClientCore:
         self.num_pools = num_pools
         self.max_pool_size = max_pool_size
         self._transport = make_transport(parsed, timeout, num_pools, max_pool_size, tls)
-        self.base_url = (
-            "http+docker://localhost" if parsed.startswith("http+unix://") else parsed
-        )
+        self.base_url = "http+docker://localhost" if parsed.startswith("http+unix://") else parsed
         self._custom_adapter: Any = self._transport
         self._version_lock = threading.Lock()
         self._api_version: str | None = None
@@ -240,7 +235,15 @@ class ClientCore:
         )
 
 
-class APIClient(ClientCore, DaemonApiMixin, NetworkApiMixin, VolumeApiMixin):
+class APIClient(
+    ClientCore,
+    ContainerApiMixin,
+    DaemonApiMixin,
+    ExecApiMixin,
+    ImageApiMixin,
+    NetworkApiMixin,
+    VolumeApiMixin,
+):
     """Low-level blocking client: one method per Docker Engine API endpoint.
 
     ``base_url`` is the daemon address (``unix:///var/run/docker.sock``, ``tcp://host:2375``;
@@ -314,12 +317,21 @@ class APIClient(ClientCore, DaemonApiMixin, NetworkApiMixin, VolumeApiMixin):
                 conn.read_head()
             parser = conn.parser
             if request.upgrade and (parser.upgraded or parser.status_code < 300):
-                return UpgradedConnection(conn, self._response(parser, target, b""))
+                upgraded = UpgradedConnection(conn, self._response(parser, target, b""))
+                if request.stream is None:
+                    return upgraded
+                if not request.collect:
+                    conn.settimeout(None)
+                stream = CancellableStream(
+                    _decode(upgraded.iter_chunks(), request.stream()), upgraded
+                )
+                return list(stream) if request.collect else stream
             if parser.status_code >= 400:
                 response = self._response(parser, target, conn.read_body())
                 self._finish(conn)
                 raise api_error_for(response)
             if request.stream is not None:
+                conn.settimeout(None)  # a stream may be quiet for long: no read timeout
                 streaming = StreamingResponse(conn, pool, self._response(parser, target, b""))
                 return CancellableStream(
                     _decode(streaming.iter_chunks(), request.stream()), streaming
@@ -378,106 +390,3 @@ def _decode(chunks: Iterator[bytes], decoder: Decoder) -> Iterator[Any]:
     for chunk in chunks:
         yield from decoder.feed(chunk)
     yield from decoder.close()
-
-
-class StreamingResponse:
-    """A response whose body is read as it arrives; it owns its connection until the end.
-
-    The connection goes back to the pool when the body has been read to its end, and is closed
-    when the reader stops early (:meth:`close`, or garbage collection).
-    """
-
-    def __init__(self, conn: Connection, pool: ConnectionPool, head: Response) -> None:
-        self._conn: Connection | None = conn
-        self._pool = pool
-        self.status_code = head.status_code
-        self.reason = head.reason
-        self.headers: Headers = head.headers
-        self.url = head.url
-        self.closed = False
-
-    def iter_chunks(self) -> Iterator[bytes]:
-        """The body, piece by piece."""
-        conn = self._conn
-        if conn is None:
-            return
-        try:
-            yield from iter_body_chunks(conn)
-        except (OSError, ProtocolError) as exc:
-            if self.closed:  # stopped by close(), maybe from another thread
-                return
-            self.close()
-            if isinstance(exc, OSError):
-                raise conn.transport.io_error(exc, None) from exc
-            raise
-        except BaseException:
-            self.close()
-            raise
-        if self._conn is not None:
-            self._conn = None
-            self.closed = True
-            if conn.parser.keep_alive:
-                self._pool.release(conn)
-            else:
-                conn.close()
-
-    def close(self) -> None:
-        """Stop reading: shut the connection down (this also wakes a blocked reader)."""
-        self.closed = True
-        conn, self._conn = self._conn, None
-        if conn is not None:
-            with contextlib.suppress(OSError):
-                conn.sock.shutdown(2)
-            conn.close()
-
-    def __del__(self) -> None:
-        if self._conn is not None:
-            self.close()
-
-
-class UpgradedConnection:
-    """The raw two-way byte stream left after the HTTP upgrade (attach, exec start).
-
-    ``response`` is the HTTP response head; :meth:`recv` first returns the bytes that arrived
-    with the head.  The connection is never reused for HTTP; :meth:`close` closes it.
-    """
-
-    def __init__(self, conn: Connection, response: Response) -> None:
-        self._conn = conn
-        self.sock = conn.sock
-        self.response = response
-        self._tail = conn.parser.tail
-
-    def recv(self, size: int = 65536) -> bytes:
-        """Up to ``size`` bytes; ``b''`` at end of stream."""
-        if self._tail:
-            data, self._tail = self._tail[:size], self._tail[size:]
-            return data
-        return self.sock.recv(size)
-
-    def sendall(self, data: bytes) -> None:
-        """Write ``data`` (stdin of the attached process)."""
-        self.sock.sendall(data)
-
-    def shutdown_write(self) -> None:
-        """Half-close: signal end of input while still reading output."""
-        import socket
-
-        self.sock.shutdown(socket.SHUT_WR)
-
-    def settimeout(self, timeout: float | None) -> None:
-        """Set the socket timeout for reads and writes."""
-        self.sock.settimeout(timeout)
-
-    def close(self) -> None:
-        """Close the connection."""
-        self._conn.close()
-
-    def __enter__(self) -> UpgradedConnection:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
-
-    def __del__(self) -> None:
-        self.close()

@@ -98,9 +98,7 @@ class DaemonApiMixin:
         config file to read credentials from first.
         """
         if dockercfg_path and os.path.exists(dockercfg_path):
-            self._auth_configs = auth.load_config(
-                dockercfg_path, credstore_env=self.credstore_env
-            )
+            self._auth_configs = auth.load_config(dockercfg_path, credstore_env=self.credstore_env)
         elif not self._auth_configs or self._auth_configs.is_empty:
             self._auth_configs = auth.load_config(credstore_env=self.credstore_env)
         authcfg = self._auth_configs.resolve_authconfig(registry)

@@ -71,8 +71,7 @@ class Transport:
             )
         hint = self.connect_hint(exc)
         return DaemonConnectionError(
-            f"Cannot connect to the Docker daemon at {self.address}: {exc.strerror or exc}. "
-            f"{hint}"
+            f"Cannot connect to the Docker daemon at {self.address}: {exc.strerror or exc}. {hint}"
         )
 
     def connect_hint(self, exc: OSError) -> str:

@@ -20,9 +20,7 @@ __all__ = ["TCPTransport"]
 class TCPTransport(Transport):
     """Reach the daemon over TCP at ``base_url`` (``http://host:port[/base]``)."""
 
-    def __init__(
-        self, base_url: str, timeout: float | None = 60, max_pool_size: int = 10
-    ) -> None:
+    def __init__(self, base_url: str, timeout: float | None = 60, max_pool_size: int = 10) -> None:
         super().__init__(timeout, max_pool_size)
         parts = urlsplit(base_url)
         if not parts.hostname or not parts.port:

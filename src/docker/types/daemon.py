@@ -28,6 +28,11 @@ class CancellableStream(Generic[T]):
         self._stream = stream
         self._response: _Closable = response
 
+    @property
+    def headers(self) -> Any:
+        """The HTTP response headers of the stream."""
+        return getattr(self._response, "headers", {})
+
     def __iter__(self) -> CancellableStream[T]:
         return self
 

@@ -43,9 +43,7 @@ class EndpointConfig(dict[str, Any]):
             self["Links"] = normalize_links(links)
         if mac_address:
             if version_lt(version, "1.25"):
-                raise errors.InvalidVersion(
-                    "mac_address is not supported for API version < 1.25"
-                )
+                raise errors.InvalidVersion("mac_address is not supported for API version < 1.25")
             self["MacAddress"] = mac_address
         ipam_config: dict[str, Any] = {}
         if ipv4_address:
@@ -62,9 +60,7 @@ class EndpointConfig(dict[str, Any]):
             self["IPAMConfig"] = ipam_config
         if driver_opt:
             if version_lt(version, "1.32"):
-                raise errors.InvalidVersion(
-                    "DriverOpts is not supported for API version < 1.32"
-                )
+                raise errors.InvalidVersion("DriverOpts is not supported for API version < 1.32")
             if not isinstance(driver_opt, dict):
                 raise TypeError("driver_opt must be a dictionary")
             self["DriverOpts"] = driver_opt

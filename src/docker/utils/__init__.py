@@ -3,7 +3,7 @@
 The names re-exported here are the ones the original SDK exposed as ``docker.utils.<name>``.
 """
 
-from . import decorators, json_stream, proxy, utils
+from . import config, decorators, json_stream, proxy, socket, utils  # noqa: F401
 
 # --- build context helpers (docker.utils.build): to be added by the build-context owner ----
 # from .build import create_archive, exclude_paths, match_tag, mkbuildcontext, tar

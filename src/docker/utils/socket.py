@@ -51,7 +51,14 @@ class SocketError(Exception):
 
 
 def _wait_readable(sock: Any) -> None:
-    """Block until ``sock`` has data (or EOF); skipped for buffered and pipe-like objects."""
+    """Block until ``sock`` has data (or EOF).
+
+    Skipped where the read blocks by itself (a socket without a timeout), for TLS sockets with
+    decrypted bytes already buffered, and for objects without a descriptor.
+    """
+    gettimeout = getattr(sock, "gettimeout", None)
+    if gettimeout is not None and gettimeout() is None:
+        return
     pending = getattr(sock, "pending", None)
     if pending is not None and pending():
         return  # a TLS socket with decrypted bytes buffered: its descriptor may look idle
@@ -87,9 +94,12 @@ def read(socket: Any, n: int = 4096) -> bytes | None:
     except OSError as exc:
         if exc.errno in _RETRY_ERRNOS:
             return None
-        if getattr(exc, "winerror", None) == _NPIPE_ENDED or (
-            exc.errno is None and exc.args and exc.args[0] == _NPIPE_ENDED
-        ):
+        if getattr(exc, "winerror", None) == _NPIPE_ENDED:
+            return b""
+        raise
+    except Exception as exc:
+        # pywin32 reports a closed named pipe as ``error(109, ...)``, not an OSError.
+        if exc.args and exc.args[0] == _NPIPE_ENDED:
             return b""
         raise
     if data is None:
@@ -169,4 +179,3 @@ def demux_adaptor(stream_id: int, data: bytes) -> tuple[bytes | None, bytes | No
     if stream_id == STDERR:
         return (None, data)
     raise ValueError(f"{stream_id} is not a valid stream")
-
