@@ -6,23 +6,29 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from docker._core.http import ResponseParser, encode_chunk, encode_request_head
+from docker._core.http import (
+    ResponseParser,
+    encode_chunk,
+    encode_request_head,
+    format_header_block,
+)
 from docker._core.message import Request, encode_query, quote_path_arg
 from docker.errors import ProtocolError
 
 
 def test_request_head_get_and_post() -> None:
-    head = encode_request_head("GET", "/v1.41/info", "localhost", {"User-Agent": "x"}, 0)
+    block = format_header_block("localhost", {"User-Agent": "x"})
+    head = encode_request_head("GET", "/v1.41/info", block, 0)
     assert head == b"GET /v1.41/info HTTP/1.1\r\nHost: localhost\r\nUser-Agent: x\r\n\r\n"
-    head = encode_request_head("POST", "/auth", "localhost", {}, 0)
+    head = encode_request_head("POST", "/auth", format_header_block("localhost", {}), 0)
     assert b"Content-Length: 0\r\n" in head
-    head = encode_request_head("POST", "/build", "h:1", {}, None)
+    head = encode_request_head("POST", "/build", format_header_block("h:1", {}), None)
     assert b"Transfer-Encoding: chunked\r\n" in head and b"Host: h:1\r\n" in head
 
 
 def test_header_injection_refused() -> None:
     with pytest.raises(ValueError, match="line break"):
-        encode_request_head("GET", "/", "localhost", {"X": "a\r\nEvil: 1"}, 0)
+        format_header_block("localhost", {"X": "a\r\nEvil: 1"})
 
 
 def test_chunks() -> None:

@@ -12,36 +12,37 @@ from collections.abc import Mapping
 import httptools
 
 from ..errors import ProtocolError
-from .message import Headers
+from .message import Headers, reason_of
 
-__all__ = ["ResponseParser", "encode_chunk", "encode_request_head"]
+__all__ = ["ResponseParser", "encode_chunk", "encode_request_head", "format_header_block"]
 
 _LAST_CHUNK = b"0\r\n\r\n"
 
 
-def encode_request_head(
-    method: str,
-    target: str,
-    host: str,
-    headers: Mapping[str, str],
-    content_length: int | None,
-) -> bytes:
-    """Serialise a request line and headers.
-
-    ``content_length`` None means a chunked body follows (or none, for GET-like calls,
-    where the caller passes 0).
-    """
-    lines = [f"{method} {target} HTTP/1.1\r\nHost: {host}\r\n"]
+def format_header_block(host: str, headers: Mapping[str, str]) -> str:
+    """The ``Host`` line and header lines of a request, ready to put after the request line."""
+    lines = [f"Host: {host}\r\n"]
     for name, value in headers.items():
         if "\r" in value or "\n" in value:
             raise ValueError(f"header {name!r} contains a line break")
         lines.append(f"{name}: {value}\r\n")
+    return "".join(lines)
+
+
+def encode_request_head(
+    method: str, target: str, header_block: str, content_length: int | None
+) -> bytes:
+    """Serialise a request line, the header block and the body framing header.
+
+    ``content_length`` None means a chunked body follows; 0 means no body.
+    """
     if content_length is None:
-        lines.append("Transfer-Encoding: chunked\r\n")
+        framing = "Transfer-Encoding: chunked\r\n"
     elif content_length or method in ("POST", "PUT"):
-        lines.append(f"Content-Length: {content_length}\r\n")
-    lines.append("\r\n")
-    return "".join(lines).encode("latin-1")
+        framing = f"Content-Length: {content_length}\r\n"
+    else:
+        framing = ""
+    return f"{method} {target} HTTP/1.1\r\n{header_block}{framing}\r\n".encode("latin-1")
 
 
 def encode_chunk(data: bytes) -> bytes:
@@ -62,15 +63,16 @@ class ResponseParser:
 
     __slots__ = (
         "_body",
+        "_head_chunks",
         "_headers",
         "_keep_alive",
         "_parser",
-        "_raw_headers",
         "body_pending",
         "body_size",
+        "bytes_received",
         "headers_complete",
         "message_complete",
-        "reason",
+        "raw_head",
         "status_code",
         "tail",
         "upgraded",
@@ -83,8 +85,9 @@ class ResponseParser:
     def reset(self) -> None:
         """Prepare for the next response."""
         self.status_code = 0
-        self.reason = ""
-        self._raw_headers: list[tuple[bytes, bytes]] = []
+        self.bytes_received = 0
+        self._head_chunks: list[bytes] = []
+        self.raw_head = b""
         self._headers: Headers | None = None
         self.headers_complete = False
         self.message_complete = False
@@ -95,19 +98,17 @@ class ResponseParser:
         self.body_pending = 0
         self._keep_alive = False
 
-    # httptools callbacks -------------------------------------------------------------------
-    def on_status(self, status: bytes) -> None:
-        # Called once per piece when the status line is split across reads.
-        self.reason += status.decode("latin-1")
-
-    def on_header(self, name: bytes, value: bytes) -> None:
-        self._raw_headers.append((name, value))
-
+    # httptools callbacks (no per-header ones: headers are decoded from the raw head lazily,
+    # which keeps the common case, nobody reads them, cheap) -------------------------------
     def on_headers_complete(self) -> None:
         parser = self._parser
         self.status_code = parser.get_status_code()
         self._keep_alive = bool(parser.should_keep_alive())
         self.headers_complete = True
+        chunks = self._head_chunks
+        head = chunks[0] if len(chunks) == 1 else b"".join(chunks)
+        self.raw_head = head[: head.find(b"\r\n\r\n")]
+        self._head_chunks = []
 
     def on_body(self, body: bytes) -> None:
         self._body.append(body)
@@ -119,20 +120,23 @@ class ResponseParser:
 
     # ---------------------------------------------------------------------------------------
     @property
-    def raw_headers(self) -> list[tuple[bytes, bytes]]:
-        """The headers as received, ``(name, value)`` bytes pairs."""
-        return self._raw_headers
+    def reason(self) -> str:
+        """The reason phrase of the status line ("OK", "Not Found", ...)."""
+        return reason_of(self.raw_head)
 
     @property
     def headers(self) -> Headers:
         """The response headers (names lower-cased; repeated headers joined with ``, ``)."""
         headers = self._headers
         if headers is None:
-            headers = self._headers = Headers.from_raw(self._raw_headers)
+            headers = self._headers = Headers.from_head(self.raw_head)
         return headers
 
     def feed(self, data: bytes) -> None:
         """Parse the next bytes read from the connection."""
+        self.bytes_received += len(data)
+        if not self.headers_complete:
+            self._head_chunks.append(data)
         try:
             self._parser.feed_data(data)
         except httptools.HttpParserUpgrade as upgrade:

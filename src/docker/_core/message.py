@@ -30,6 +30,12 @@ class Decoder(Protocol):
         ...
 
 
+def reason_of(raw_head: bytes) -> str:
+    """The reason phrase in a raw response head (``HTTP/1.1 404 Not Found`` gives ``Not Found``)."""
+    parts = raw_head.split(b"\r\n", 1)[0].split(b" ", 2)
+    return parts[2].decode("latin-1") if len(parts) == 3 else ""
+
+
 class Headers(dict[str, str]):
     """Response headers: a dict with lower-cased keys and case-insensitive lookups."""
 
@@ -44,12 +50,18 @@ class Headers(dict[str, str]):
         return super().get(key.lower(), default)
 
     @classmethod
-    def from_raw(cls, raw: Iterable[tuple[bytes, bytes]]) -> Headers:
-        """Build from raw ``(name, value)`` pairs; repeated names are joined with ``, ``."""
+    def from_head(cls, raw_head: bytes) -> Headers:
+        """Build from a raw response head (status line and header lines, as received).
+
+        Repeated names are joined with ``, ``.
+        """
         headers = cls()
-        for raw_name, raw_value in raw:
-            key = raw_name.decode("latin-1").lower()
-            value = raw_value.decode("latin-1")
+        for line in raw_head.decode("latin-1").split("\r\n")[1:]:
+            name, sep, value = line.partition(":")
+            if not sep:
+                continue
+            key = name.strip().lower()
+            value = value.strip()
             if dict.__contains__(headers, key):
                 value = f"{dict.__getitem__(headers, key)}, {value}"
             dict.__setitem__(headers, key, value)
@@ -144,32 +156,39 @@ def quote_path_arg(arg: str) -> str:
 class Response:
     """A complete HTTP response: status, headers and the whole body."""
 
-    __slots__ = ("_headers", "_raw_headers", "content", "reason", "status_code", "url")
+    __slots__ = ("_headers", "_raw_head", "_reason", "content", "status_code", "url")
 
     def __init__(
         self,
         status_code: int,
-        reason: str,
-        headers: Headers | list[tuple[bytes, bytes]],
+        reason: str | None,
+        headers: Headers | bytes,
         url: str,
         content: bytes = b"",
     ) -> None:
         self.status_code = status_code
-        self.reason = reason
+        self._reason = reason
         if isinstance(headers, Headers):
             self._headers: Headers | None = headers
-            self._raw_headers: list[tuple[bytes, bytes]] = []
+            self._raw_head = b""
         else:
             self._headers = None
-            self._raw_headers = headers
+            self._raw_head = headers
         self.url = url
         self.content = content
+
+    @property
+    def reason(self) -> str:
+        """The reason phrase of the status line."""
+        if self._reason is None:
+            self._reason = reason_of(self._raw_head)
+        return self._reason
 
     @property
     def headers(self) -> Headers:
         """The response headers (case-insensitive names)."""
         if self._headers is None:
-            self._headers = Headers.from_raw(self._raw_headers)
+            self._headers = Headers.from_head(self._raw_head)
         return self._headers
 
     def __repr__(self) -> str:

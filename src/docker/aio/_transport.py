@@ -21,12 +21,24 @@ __all__ = ["AsyncConnection", "AsyncConnectionPool"]
 
 #: Unread bytes at which reading from the socket pauses.
 HIGH_WATER = 4 * 1024 * 1024
+#: Bytes read from the socket at a time.
+READ_SIZE = 65536
 
 
-class AsyncConnection(asyncio.Protocol):
-    """One HTTP/1.1 connection: an asyncio protocol with its response parser."""
+class AsyncConnection(asyncio.BufferedProtocol):
+    """One HTTP/1.1 connection: an asyncio protocol with its response parser.
+
+    It reads into one reused buffer (the default protocol path allocates a fresh 256 KiB
+    buffer per read, which costs more than a small reply's whole exchange).
+    """
 
     def __init__(self) -> None:
+        self._loop = asyncio.get_running_loop()
+        self._buffer = bytearray(READ_SIZE)
+        self._view = memoryview(self._buffer)
+        self._expiry: asyncio.TimerHandle | None = None
+        self._timeout: float | None = None
+        self._last_activity = 0.0
         self.parser = ResponseParser()
         self.transport: asyncio.Transport | None = None
         self.pool: AsyncConnectionPool | None = None
@@ -45,7 +57,15 @@ class AsyncConnection(asyncio.Protocol):
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self.transport = transport  # type: ignore[assignment]
 
+    def get_buffer(self, sizehint: int) -> memoryview:
+        return self._view
+
+    def buffer_updated(self, nbytes: int) -> None:
+        self.data_received(bytes(self._view[:nbytes]))
+
     def data_received(self, data: bytes) -> None:
+        if self._timeout is not None:
+            self._last_activity = self._loop.time()
         if self._raw is not None:
             self._raw.append(data)
             self._raw_size += len(data)
@@ -80,7 +100,7 @@ class AsyncConnection(asyncio.Protocol):
             ready.set_result(None)
 
     def pause_writing(self) -> None:
-        self._write_ready = asyncio.get_running_loop().create_future()
+        self._write_ready = self._loop.create_future()
 
     def resume_writing(self) -> None:
         ready, self._write_ready = self._write_ready, None
@@ -106,7 +126,7 @@ class AsyncConnection(asyncio.Protocol):
         if self._paused and self.transport is not None:
             self._paused = False
             self.transport.resume_reading()
-        self._waiter = asyncio.get_running_loop().create_future()
+        self._waiter = self._loop.create_future()
         await self._waiter
         if self._error is not None:
             error, self._error = self._error, None
@@ -181,6 +201,38 @@ class AsyncConnection(asyncio.Protocol):
         """Prepare for the next request on this connection."""
         self.parser.reset()
 
+    def arm_timeout(self, timeout: float | None) -> None:
+        """Fail the waiting reader with ``TimeoutError`` once nothing arrived for ``timeout`` s.
+
+        Like a socket timeout, it bounds the silence between reads, not the whole exchange.
+        """
+        self._timeout = timeout
+        if timeout is not None:
+            self._last_activity = self._loop.time()
+            self._expiry = self._loop.call_later(timeout, self._expire)
+
+    def disarm_timeout(self) -> None:
+        """Cancel the timeout set by :meth:`arm_timeout`."""
+        self._timeout = None
+        if self._expiry is not None:
+            self._expiry.cancel()
+            self._expiry = None
+
+    def _expire(self) -> None:
+        self._expiry = None
+        timeout = self._timeout
+        if timeout is None:
+            return
+        idle = self._loop.time() - self._last_activity
+        if idle < timeout:  # data arrived meanwhile: wait for the rest of the period
+            self._expiry = self._loop.call_later(timeout - idle, self._expire)
+            return
+        self._error = TimeoutError("the daemon did not answer in time")
+        self._wake()
+        ready = self._write_ready
+        if ready is not None and not ready.done():
+            ready.set_exception(TimeoutError("the daemon did not read the request in time"))
+
     def is_stale(self) -> bool:
         """True when the idle connection was closed by the daemon."""
         return self._eof or self.closed or self._error is not None
@@ -223,8 +275,11 @@ class AsyncConnectionPool:
         self._idle: list[AsyncConnection] = []
         self._open: set[AsyncConnection] = set()
 
-    async def acquire(self) -> AsyncConnection:
-        """A connection for one request: an idle live one, or a new one."""
+    async def acquire(self, timeout: float | None = None) -> AsyncConnection:
+        """A connection for one request: an idle live one, or a new one.
+
+        ``timeout`` bounds the connection set-up (not the wait for a free slot).
+        """
         await self._slots.acquire()
         try:
             while self._idle:
@@ -235,7 +290,11 @@ class AsyncConnectionPool:
                 conn.reused = True
                 conn.reset()
                 return conn
-            conn = await self.transport.open_async(AsyncConnection)
+            opening = self.transport.open_async(AsyncConnection)
+            if timeout is None:
+                conn = await opening
+            else:
+                conn = await asyncio.wait_for(opening, timeout)
         except OSError as exc:
             self._slots.release()
             raise self.transport.connect_error(exc) from exc

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import sys
 from collections import deque
-from collections.abc import AsyncGenerator, AsyncIterator, Callable
+from collections.abc import AsyncGenerator, Callable
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from .._core.endpoint import Call
@@ -136,17 +135,11 @@ class AsyncAPIClient(ClientCore, _Endpoints):
         return pool
 
     async def _send(self, request: Request) -> Any:
-        version = (await self.negotiate_version()) if request.versioned else None
+        version = self._api_version if request.versioned else None
+        if request.versioned and version is None:
+            version = await self.negotiate_version()
         head, body, timeout, target = self._prepare(request, version)
-        pool = self._get_pool()
-        exchange = self._exchange(pool, request, head, body, target, timeout)
-        if timeout is None:
-            return await exchange
-        try:
-            async with _timeout(timeout):
-                return await exchange
-        except TimeoutError as exc:
-            raise self._transport.io_error(TimeoutError(), timeout) from exc
+        return await self._exchange(self._get_pool(), request, head, body, target, timeout)
 
     async def _exchange(
         self,
@@ -157,16 +150,19 @@ class AsyncAPIClient(ClientCore, _Endpoints):
         target: str,
         timeout: float | None,
     ) -> Any:
-        conn = await pool.acquire()
+        conn = await pool.acquire(timeout)
+        conn.arm_timeout(timeout)
         try:
             try:
                 await conn.send(head, body)
                 await conn.read_head()
             except (OSError, ProtocolError):
-                if not (conn.reused and not conn.parser.reason and _replayable(body)):
+                if not (conn.reused and not conn.parser.bytes_received and _replayable(body)):
                     raise
+                conn.disarm_timeout()
                 conn.close()
-                conn = await pool.acquire()
+                conn = await pool.acquire(timeout)
+                conn.arm_timeout(timeout)
                 await conn.send(head, body)
                 await conn.read_head()
             parser = conn.parser
@@ -198,6 +194,8 @@ class AsyncAPIClient(ClientCore, _Endpoints):
         except BaseException:
             conn.close()
             raise
+        finally:
+            conn.disarm_timeout()  # a returned stream has no read timeout
 
     async def close(self) -> None:
         """Close every connection of this client."""
@@ -215,23 +213,6 @@ class AsyncAPIClient(ClientCore, _Endpoints):
 
     async def __aexit__(self, *exc_info: object) -> None:
         await self.close()
-
-
-if sys.version_info >= (3, 11):
-    _timeout = asyncio.timeout
-else:  # pragma: no cover - Python 3.10
-
-    @contextlib.asynccontextmanager
-    async def _timeout(delay: float) -> AsyncIterator[None]:
-        task = asyncio.current_task()
-        assert task is not None
-        handle = asyncio.get_running_loop().call_later(delay, task.cancel)
-        try:
-            yield
-        except asyncio.CancelledError as exc:
-            raise TimeoutError from exc
-        finally:
-            handle.cancel()
 
 
 async def _raw_chunks(conn: AsyncConnection) -> AsyncGenerator[bytes, None]:

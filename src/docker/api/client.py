@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 from .. import auth
 from .._core.endpoint import Call, run_sync
-from .._core.http import encode_request_head
+from .._core.http import encode_request_head, format_header_block
 from .._core.message import DEFAULT_TIMEOUT, Decoder, Request, Response, quote_path_arg
 from ..constants import (
     DEFAULT_MAX_POOL_SIZE,
@@ -52,6 +52,7 @@ from .volume import VolumeApiMixin
 __all__ = ["APIClient", "ClientCore", "StreamingResponse", "UpgradedConnection"]
 
 R = TypeVar("R")
+UPGRADE_HEADERS = {"Connection": "Upgrade", "Upgrade": "tcp"}
 
 
 def make_transport(
@@ -110,7 +111,9 @@ class ClientCore:
         self.timeout = timeout
         self.credstore_env = credstore_env
         self.use_ssh_client = use_ssh_client
+        #: Headers sent with every request (``User-Agent``; add your own).
         self.headers: dict[str, str] = {"User-Agent": user_agent}
+        self._header_cache: tuple[Any, str] | None = None
         raw_base_url = base_url
         self._general_configs: dict[str, Any] = config_utils.load_general_config()
         proxies = self._general_configs.get("proxies", {})
@@ -198,16 +201,20 @@ class ClientCore:
     def _prepare(self, request: Request, version: str | None) -> tuple[bytes, Any, Any, str]:
         """The request head, the body to send, the timeout and the request target."""
         target = self._transport.base_path + request.target(version)
-        headers = self.headers
-        config_headers = self._general_configs.get("HttpHeaders")
-        if (config_headers and request.apply_config_headers) or request.headers:
-            headers = dict(headers)
-            if config_headers and request.apply_config_headers:
+        config_headers = (
+            self._general_configs.get("HttpHeaders") if request.apply_config_headers else None
+        )
+        if request.headers or request.upgrade:
+            headers = dict(self.headers)
+            if config_headers:
                 headers.update(config_headers)
             if request.headers:
                 headers.update(request.headers)
-        if request.upgrade:
-            headers = {**headers, "Connection": "Upgrade", "Upgrade": "tcp"}
+            if request.upgrade:
+                headers.update(UPGRADE_HEADERS)
+            block = format_header_block(self._transport.host_header, headers)
+        else:
+            block = self._header_block(config_headers)
         body = request.body
         length: int | None
         if body is None:
@@ -219,17 +226,27 @@ class ClientCore:
             length = len(body)
         else:
             length = None
-        head = encode_request_head(
-            request.method, target, self._transport.host_header, headers, length
-        )
+        head = encode_request_head(request.method, target, block, length)
         timeout = self.timeout if request.timeout is DEFAULT_TIMEOUT else request.timeout
         return head, body, timeout, target
+
+    def _header_block(self, config_headers: dict[str, str] | None) -> str:
+        """The header lines of a plain request, cached until the headers change."""
+        key = (tuple(self.headers.items()), tuple(config_headers.items()) if config_headers else ())
+        cached = self._header_cache
+        if cached is None or cached[0] != key:
+            merged = {**self.headers, **(config_headers or {})}
+            cached = self._header_cache = (
+                key,
+                format_header_block(self._transport.host_header, merged),
+            )
+        return cached[1]
 
     def _response(self, parser: Any, target: str, content: bytes) -> Response:
         return Response(
             parser.status_code,
-            parser.reason,
-            parser.raw_headers,
+            None,
+            parser.raw_head,
             self._transport.url_base + target,
             content,
         )
@@ -375,7 +392,7 @@ class APIClient(
 
 def _stale(conn: Connection, exc: BaseException) -> bool:
     """True when a reused connection failed before any response byte arrived."""
-    if conn.parser.reason or conn.parser.headers_complete:
+    if conn.parser.bytes_received:
         return False
     if isinstance(exc, ProtocolError):
         return True

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .._core.endpoint import Call, endpoint
 from .._core.frames import FrameDecoder, TTYDecoder, collect
@@ -21,12 +21,7 @@ from ..utils.utils import (
 )
 from .daemon import json_request
 
-if TYPE_CHECKING:
-    pass
-
 __all__ = ["ContainerApiMixin", "decode_stat_header", "output_decoder"]
-
-UPGRADE_HEADERS = {"Connection": "Upgrade", "Upgrade": "tcp"}
 
 
 def output_decoder(tty: bool, demux: bool) -> Any:

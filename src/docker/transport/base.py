@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 from .._core.http import ResponseParser, encode_chunk
 from ..errors import DaemonConnectionError, DaemonTimeout
 
-P = TypeVar("P", bound="asyncio.Protocol")
+P = TypeVar("P", bound="asyncio.BaseProtocol")
 
 __all__ = ["Connection", "ConnectionPool", "Transport", "iter_body_chunks"]
 
