@@ -38,6 +38,11 @@ echo "run_all: load before: $(uptime)"
 # results); BENCH_ARGS, when set, is passed to every script.
 BENCHMARKS=(
     "daemon:bench_daemon.py"
+    "streams:bench_streams.py"
+    "memory:bench_memory.py"
+    "containers:bench_containers.py"
+    "images:bench_images.py"
+    "build:bench_build_context.py"
 )
 
 for entry in "${BENCHMARKS[@]}"; do

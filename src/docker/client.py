@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
+from ._core.modelcall import ModelCall, run_model_sync
 from .api.client import APIClient
 from .constants import DEFAULT_MAX_POOL_SIZE, DEFAULT_TIMEOUT_SECONDS
+from .models.configs import ConfigCollection
 from .models.containers import ContainerCollection
 from .models.images import ImageCollection
 from .models.networks import NetworkCollection
+from .models.nodes import NodeCollection
+from .models.secrets import SecretCollection
+from .models.services import ServiceCollection
+from .models.swarm import Swarm
 from .models.volumes import VolumeCollection
 from .utils.utils import kwargs_from_env
 
 __all__ = ["DockerClient", "from_env"]
+
+R = TypeVar("R")
 
 
 class DockerClient:
@@ -55,6 +63,11 @@ class DockerClient:
 
     # Collections ------------------------------------------------------------------------------
     @property
+    def configs(self) -> ConfigCollection:
+        """The swarm's configs: create, get and list them."""
+        return ConfigCollection(client=self)
+
+    @property
     def containers(self) -> ContainerCollection:
         """The daemon's containers: run, create, get, list and prune them."""
         return ContainerCollection(client=self)
@@ -68,6 +81,30 @@ class DockerClient:
     def networks(self) -> NetworkCollection:
         """The daemon's networks: create, get, list and prune them."""
         return NetworkCollection(client=self)
+
+    @property
+    def nodes(self) -> NodeCollection:
+        """The swarm's nodes: get and list them."""
+        return NodeCollection(client=self)
+
+    @property
+    def secrets(self) -> SecretCollection:
+        """The swarm's secrets: create, get and list them."""
+        return SecretCollection(client=self)
+
+    @property
+    def services(self) -> ServiceCollection:
+        """The swarm's services: create, get and list them."""
+        return ServiceCollection(client=self)
+
+    @property
+    def swarm(self) -> Swarm:
+        """The swarm this engine belongs to: init, join, leave, update, unlock it.
+
+        Each access makes a new :class:`~docker.models.swarm.Swarm` and reads its attributes
+        (``GET /swarm``; empty when the engine is in no swarm).
+        """
+        return Swarm(client=self)
 
     @property
     def volumes(self) -> VolumeCollection:
@@ -102,6 +139,10 @@ class DockerClient:
     def close(self) -> None:
         """Close the client's idle connections."""
         self.api.close()
+
+    def _drive_model(self, call: ModelCall[R]) -> R:
+        # Model methods are generators (docker._core.modelcall): run them with blocking calls.
+        return run_model_sync(call)
 
     def __enter__(self) -> DockerClient:
         return self

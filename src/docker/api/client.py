@@ -42,11 +42,16 @@ from ..types.daemon import CancellableStream
 from ..utils import config as config_utils
 from ..utils.proxy import ProxyConfig
 from ..utils.utils import parse_host, version_lt
+from .build import BuildApiMixin
+from .config import ConfigApiMixin
 from .container import ContainerApiMixin
 from .daemon import DaemonApiMixin
 from .exec_api import ExecApiMixin
 from .image import ImageApiMixin
 from .network import NetworkApiMixin
+from .secret import SecretApiMixin
+from .service import ServiceApiMixin
+from .swarm import SwarmApiMixin
 from .volume import VolumeApiMixin
 
 __all__ = ["APIClient", "ClientCore", "StreamingResponse", "UpgradedConnection"]
@@ -141,6 +146,10 @@ class ClientCore:
                     "by this library."
                 )
             self._api_version = version
+        self._init_io()
+
+    def _init_io(self) -> None:
+        """Set up what the driver needs (connection pool...); subclasses implement it."""
 
     # API version ----------------------------------------------------------------------------
     @property
@@ -254,11 +263,16 @@ class ClientCore:
 
 class APIClient(
     ClientCore,
+    BuildApiMixin,
+    ConfigApiMixin,
     ContainerApiMixin,
     DaemonApiMixin,
     ExecApiMixin,
     ImageApiMixin,
     NetworkApiMixin,
+    SecretApiMixin,
+    ServiceApiMixin,
+    SwarmApiMixin,
     VolumeApiMixin,
 ):
     """Low-level blocking client: one method per Docker Engine API endpoint.
@@ -268,30 +282,8 @@ class APIClient(
     daemon on first use), ``timeout`` the default per-request timeout in seconds.
     """
 
-    def __init__(
-        self,
-        base_url: str | None = None,
-        version: str | None = None,
-        timeout: float | None = DEFAULT_TIMEOUT_SECONDS,
-        tls: Any = False,
-        user_agent: str = DEFAULT_USER_AGENT,
-        num_pools: int | None = None,
-        credstore_env: dict[str, str] | None = None,
-        use_ssh_client: bool = False,
-        max_pool_size: int = DEFAULT_MAX_POOL_SIZE,
-    ) -> None:
-        super().__init__(
-            base_url,
-            version,
-            timeout,
-            tls,
-            user_agent,
-            num_pools,
-            credstore_env,
-            use_ssh_client,
-            max_pool_size,
-        )
-        self._pool = ConnectionPool(self._transport, max_pool_size)
+    def _init_io(self) -> None:
+        self._pool = ConnectionPool(self._transport, self.max_pool_size)
 
     @property
     def _version(self) -> str:

@@ -177,25 +177,24 @@ class ImageApiMixin:
         )
         if image or params.get("fromSrc") != "-":
             response = yield Request("POST", "/images/create", params=params)
-        elif isinstance(src, str):
+            text: str = response.text
+            raise_for_progress(text, "import")
+            return text
+        if isinstance(src, str):
             with open(src, "rb") as f:
-                response = yield Request(
-                    "POST",
-                    "/images/create",
-                    params=params,
-                    body=f,
-                    headers=dict(_TAR_HEADERS),
-                    timeout=None,
-                )
-        else:
-            response = yield Request(
-                "POST",
-                "/images/create",
-                params=params,
-                body=src,
-                headers=dict(_TAR_HEADERS),
-                timeout=None,
-            )
+                return (yield from self._upload_image(params, f))
+        return (yield from self._upload_image(params, src))
+
+    def _upload_image(self, params: dict[str, Any], body: Any) -> Call[str]:
+        """Send a tar to ``POST /images/create`` and check the progress reply."""
+        response = yield Request(
+            "POST",
+            "/images/create",
+            params=params,
+            body=body,
+            headers=dict(_TAR_HEADERS),
+            timeout=None,
+        )
         text: str = response.text
         raise_for_progress(text, "import")
         return text
@@ -232,17 +231,7 @@ class ImageApiMixin:
         """Create an image from a tar given as ``bytes`` (or a body stream); see
         :meth:`import_image`."""
         params = _import_image_params(repository, tag, src="-", changes=changes)
-        response = yield Request(
-            "POST",
-            "/images/create",
-            params=params,
-            body=data,
-            headers=dict(_TAR_HEADERS),
-            timeout=None,
-        )
-        text: str = response.text
-        raise_for_progress(text, "import")
-        return text
+        return (yield from self._upload_image(params, data))
 
     @endpoint
     def import_image_from_file(

@@ -5,11 +5,23 @@ from __future__ import annotations
 import builtins
 import ntpath
 import time
-from collections.abc import Iterator
-from typing import Any, NamedTuple
+from collections.abc import Awaitable, Iterator
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .._core.endpoint import Call, endpoint
 from .._core.message import Request, quote_path_arg
+from .._core.modelcall import (
+    ApiVersion,
+    Close,
+    Collect,
+    ModelCall,
+    Next,
+    PerDriver,
+    Sleep,
+    model_call,
+    run_model_async,
+    run_model_sync,
+)
 from .._core.streams import json_items
 from ..errors import (
     ContainerError,
@@ -22,9 +34,13 @@ from ..types.daemon import CancellableStream
 from ..utils.utils import version_gte
 from .resource import Collection, Model
 
+if TYPE_CHECKING:
+    from .images import Image
+
 __all__ = [
     "RUN_CREATE_KWARGS",
     "RUN_HOST_CONFIG_KWARGS",
+    "AsyncExecOutput",
     "Container",
     "ContainerCollection",
     "ExecOutput",
@@ -42,6 +58,19 @@ class ExecResult(NamedTuple):
     output: Any
 
 
+def _exit_code(api: Any, exec_id: str, wait: float) -> ModelCall[int | None]:
+    """The exit status of an exec, waiting up to ``wait`` seconds for it; None while running."""
+    deadline = time.monotonic() + wait
+    while True:
+        info = yield api.exec_inspect(exec_id)
+        if not info.get("Running"):
+            code: int | None = info.get("ExitCode")
+            return code
+        if time.monotonic() >= deadline:
+            return None
+        yield Sleep(0.02)
+
+
 class ExecOutput:
     """The streamed output of ``exec_run(..., stream=True)``, with the exit code at the end.
 
@@ -55,6 +84,7 @@ class ExecOutput:
         result.output.exit_code  # 3
 
     This is an addition: the original SDK gave no way to learn the status of a streamed exec.
+    The async client gives an :class:`AsyncExecOutput` instead.
     """
 
     #: How long :attr:`exit_code` waits, after the output ended, for the process to be reaped.
@@ -93,15 +123,8 @@ class ExecOutput:
         daemon to record the exit, so reading it right after the loop gives the status.
         """
         if self._exit_code is None:
-            deadline = time.monotonic() + (self.exit_wait if self._ended else 0.0)
-            while True:
-                info = self._api.exec_inspect(self.exec_id)
-                if not info.get("Running"):
-                    self._exit_code = info.get("ExitCode")
-                    break
-                if time.monotonic() >= deadline:
-                    break
-                time.sleep(0.02)
+            wait = self.exit_wait if self._ended else 0.0
+            self._exit_code = run_model_sync(_exit_code(self._api, self.exec_id, wait))
         return self._exit_code
 
     def close(self) -> None:
@@ -113,6 +136,88 @@ class ExecOutput:
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
+
+
+class AsyncExecOutput:
+    """:class:`ExecOutput` for the async client: ``async for``, ``await aclose()``, and
+    ``await output.exit_code``."""
+
+    #: How long :attr:`exit_code` waits, after the output ended, for the process to be reaped.
+    exit_wait: float = 10.0
+
+    def __init__(self, stream: Any, api: Any, exec_id: str) -> None:
+        self._stream = stream
+        self._api = api
+        #: The ID of the exec instance (for ``AsyncAPIClient.exec_inspect``).
+        self.exec_id = exec_id
+        self._ended = False
+        self._exit_code: int | None = None
+
+    def __aiter__(self) -> AsyncExecOutput:
+        return self
+
+    async def __anext__(self) -> Any:
+        try:
+            return await self._stream.__anext__()
+        except StopAsyncIteration:
+            self._ended = True
+            raise
+
+    @property
+    def headers(self) -> Any:
+        """The HTTP headers of the exec start reply."""
+        return getattr(self._stream, "headers", {})
+
+    @property
+    def exit_code(self) -> Awaitable[int | None]:
+        """An awaitable: the command's exit status, or None while it still runs.
+
+        After the output has ended this waits briefly (up to :attr:`exit_wait` seconds) for the
+        daemon to record the exit.
+        """
+        return self._get_exit_code()
+
+    async def _get_exit_code(self) -> int | None:
+        if self._exit_code is None:
+            wait = self.exit_wait if self._ended else 0.0
+            self._exit_code = await run_model_async(_exit_code(self._api, self.exec_id, wait))
+        return self._exit_code
+
+    async def aclose(self) -> None:
+        """Stop reading and release the connection (the command keeps running)."""
+        await self._stream.aclose()
+
+    async def __aenter__(self) -> AsyncExecOutput:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
+
+
+class _ReplayedOutput:
+    """``run(stream=True)`` output on the async client: the pieces already read, async."""
+
+    def __init__(self, chunks: builtins.list[Any]) -> None:
+        self._chunks = iter(chunks)
+
+    def __aiter__(self) -> _ReplayedOutput:
+        return self
+
+    async def __anext__(self) -> Any:
+        try:
+            return next(self._chunks)
+        except StopIteration:
+            raise StopAsyncIteration from None
+
+    async def aclose(self) -> None:
+        """Nothing to release: the output was read already."""
+        self._chunks = iter(())
+
+    async def __aenter__(self) -> _ReplayedOutput:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
 
 
 class Container(Model):
@@ -132,14 +237,19 @@ class Container(Model):
         return result
 
     @property
-    def image(self) -> Any:
-        """The container's image, as an :class:`~docker.models.images.Image` (or None)."""
+    @model_call
+    def image(self) -> ModelCall[Image | None]:
+        """The container's image, as an :class:`~docker.models.images.Image` (or None).
+
+        On the async client the property is an awaitable: ``await container.image``.
+        """
         image_id = self.attrs.get("ImageID") or self.attrs.get("Image")
         if image_id is None:
             return None
         if image_id.startswith("sha256:"):
             image_id = image_id.split(":", 1)[1]
-        return self.client.images.get(image_id)
+        image: Image = yield self.client.images.get(image_id)
+        return image
 
     @property
     def labels(self) -> dict[str, str]:
@@ -173,33 +283,41 @@ class Container(Model):
         ports: dict[str, Any] = self.attrs.get("NetworkSettings", {}).get("Ports", {})
         return ports
 
-    def attach(self, **kwargs: Any) -> Any:
+    @model_call
+    def attach(self, **kwargs: Any) -> ModelCall[Any]:
         """The container's output; see :meth:`~docker.api.container.ContainerApiMixin.attach`.
 
         Takes ``stdout``, ``stderr``, ``stream``, ``logs`` and ``demux``.
         """
-        return self.client.api.attach(self.id, **kwargs)
+        return (yield self.client.api.attach(self.id, **kwargs))
 
-    def attach_socket(self, **kwargs: Any) -> Any:
+    @model_call
+    def attach_socket(self, **kwargs: Any) -> ModelCall[Any]:
         """A raw two-way connection to the container's stdio (``params``, ``ws``)."""
-        return self.client.api.attach_socket(self.id, **kwargs)
+        return (yield self.client.api.attach_socket(self.id, **kwargs))
 
-    def commit(self, repository: str | None = None, tag: str | None = None, **kwargs: Any) -> Any:
+    @model_call
+    def commit(
+        self, repository: str | None = None, tag: str | None = None, **kwargs: Any
+    ) -> ModelCall[Image]:
         """Make an image of the container and return it (an :class:`Image`).
 
         Also takes ``message``, ``author``, ``pause``, ``changes`` and ``conf``.
         """
-        resp = self.client.api.commit(self.id, repository=repository, tag=tag, **kwargs)
-        return self.client.images.get(resp["Id"])
+        resp = yield self.client.api.commit(self.id, repository=repository, tag=tag, **kwargs)
+        image: Image = yield self.client.images.get(resp["Id"])
+        return image
 
-    def diff(self) -> list[dict[str, Any]]:
+    @model_call
+    def diff(self) -> ModelCall[builtins.list[dict[str, Any]]]:
         """Filesystem changes: ``[{'Path': ..., 'Kind': 0|1|2}]`` (modified, added, deleted)."""
-        result: list[dict[str, Any]] = self.client.api.diff(self.id)
+        result: builtins.list[dict[str, Any]] = yield self.client.api.diff(self.id)
         return result
 
+    @model_call
     def exec_run(
         self,
-        cmd: str | list[str],
+        cmd: str | builtins.list[str],
         stdout: bool = True,
         stderr: bool = True,
         stdin: bool = False,
@@ -209,23 +327,24 @@ class Container(Model):
         detach: bool = False,
         stream: bool = False,
         socket: bool = False,
-        environment: dict[str, Any] | list[str] | None = None,
+        environment: dict[str, Any] | builtins.list[str] | None = None,
         workdir: str | None = None,
         demux: bool = False,
-    ) -> ExecResult:
+    ) -> ModelCall[ExecResult]:
         """Run a command inside the running container, like ``docker exec``.
 
         Returns an :class:`ExecResult` ``(exit_code, output)``.  ``output`` is ``bytes``, or
         ``(stdout, stderr)`` with ``demux``.  With ``stream=True`` it is an
         :class:`ExecOutput` of pieces and ``exit_code`` is None; the stream's own
-        ``exit_code`` gives the status once it has ended (an addition).  With ``socket=True``
+        ``exit_code`` gives the status once it has ended (an addition; on the async client an
+        :class:`AsyncExecOutput`, whose ``exit_code`` is awaited).  With ``socket=True``
         it is the raw connection (``sendall`` for stdin, ``shutdown_write``, ``recv`` for the
         frames).  ``detach=True`` starts the command and returns at once (``output`` is
         ``''``).  ``environment`` is a dict or a ``['K=V']`` list; ``workdir`` the working
         directory; ``user`` and ``privileged`` as in ``docker exec``.
         """
         api = self.client.api
-        resp = api.exec_create(
+        resp = yield api.exec_create(
             self.id,
             cmd,
             stdout=stdout,
@@ -237,98 +356,121 @@ class Container(Model):
             environment=environment,
             workdir=workdir,
         )
-        exec_output = api.exec_start(
-            resp["Id"], detach=detach, tty=tty, stream=stream, socket=socket, demux=demux
+        exec_id = resp["Id"]
+        exec_output = yield api.exec_start(
+            exec_id, detach=detach, tty=tty, stream=stream, socket=socket, demux=demux
         )
         if socket or stream:
             if stream and not socket and not detach:
-                exec_output = ExecOutput(exec_output, api, resp["Id"])
+                raw = exec_output
+                exec_output = yield PerDriver(
+                    lambda: ExecOutput(raw, api, exec_id),
+                    lambda: AsyncExecOutput(raw, api, exec_id),
+                )
             return ExecResult(None, exec_output)
-        return ExecResult(api.exec_inspect(resp["Id"])["ExitCode"], exec_output)
+        info = yield api.exec_inspect(exec_id)
+        return ExecResult(info["ExitCode"], exec_output)
 
-    def export(self, chunk_size: int | None = 2097152) -> Any:
+    @model_call
+    def export(self, chunk_size: int | None = 2097152) -> ModelCall[Any]:
         """The container's filesystem as a tar archive: a stream of ``bytes`` pieces."""
-        return self.client.api.export(self.id, chunk_size)
+        return (yield self.client.api.export(self.id, chunk_size))
 
+    @model_call
     def get_archive(
         self, path: str, chunk_size: int | None = 2097152, encode_stream: bool = False
-    ) -> tuple[Any, Any]:
+    ) -> ModelCall[tuple[Any, Any]]:
         """A tar archive of ``path``: ``(stream of bytes pieces, stat dict)``."""
-        result: tuple[Any, Any] = self.client.api.get_archive(
+        result: tuple[Any, Any] = yield self.client.api.get_archive(
             self.id, path, chunk_size, encode_stream
         )
         return result
 
-    def kill(self, signal: str | int | None = None) -> None:
+    @model_call
+    def kill(self, signal: str | int | None = None) -> ModelCall[None]:
         """Send a signal (default SIGKILL) to the container's main process."""
-        self.client.api.kill(self.id, signal=signal)
+        yield self.client.api.kill(self.id, signal=signal)
 
-    def logs(self, **kwargs: Any) -> Any:
+    @model_call
+    def logs(self, **kwargs: Any) -> ModelCall[Any]:
         """The container's output; see :meth:`~docker.api.container.ContainerApiMixin.logs`.
 
         Takes ``stdout``, ``stderr``, ``stream``, ``timestamps``, ``tail``, ``since``,
         ``follow`` and ``until``.
         """
-        return self.client.api.logs(self.id, **kwargs)
+        return (yield self.client.api.logs(self.id, **kwargs))
 
-    def pause(self) -> None:
+    @model_call
+    def pause(self) -> ModelCall[None]:
         """Freeze every process of the container."""
-        self.client.api.pause(self.id)
+        yield self.client.api.pause(self.id)
 
-    def put_archive(self, path: str, data: Any) -> bool:
+    @model_call
+    def put_archive(self, path: str, data: Any) -> ModelCall[bool]:
         """Extract a tar archive (bytes or an iterable of bytes) at ``path``; True on success."""
-        result: bool = self.client.api.put_archive(self.id, path, data)
+        result: bool = yield self.client.api.put_archive(self.id, path, data)
         return result
 
-    def remove(self, **kwargs: Any) -> None:
+    @model_call
+    def remove(self, **kwargs: Any) -> ModelCall[None]:
         """Delete the container (``v`` for its anonymous volumes, ``link``, ``force``)."""
-        self.client.api.remove_container(self.id, **kwargs)
+        yield self.client.api.remove_container(self.id, **kwargs)
 
-    def rename(self, name: str) -> None:
+    @model_call
+    def rename(self, name: str) -> ModelCall[None]:
         """Give the container a new name."""
-        self.client.api.rename(self.id, name)
+        yield self.client.api.rename(self.id, name)
 
-    def resize(self, height: int, width: int) -> None:
+    @model_call
+    def resize(self, height: int, width: int) -> ModelCall[None]:
         """Resize the container's TTY."""
-        self.client.api.resize(self.id, height, width)
+        yield self.client.api.resize(self.id, height, width)
 
-    def restart(self, **kwargs: Any) -> None:
+    @model_call
+    def restart(self, **kwargs: Any) -> ModelCall[None]:
         """Restart the container (``timeout`` seconds before it is killed, default 10)."""
-        self.client.api.restart(self.id, **kwargs)
+        yield self.client.api.restart(self.id, **kwargs)
 
-    def start(self, **kwargs: Any) -> None:
+    @model_call
+    def start(self, **kwargs: Any) -> ModelCall[None]:
         """Start the container (any argument raises :class:`~docker.errors.DeprecatedMethod`)."""
-        self.client.api.start(self.id, **kwargs)
+        yield self.client.api.start(self.id, **kwargs)
 
-    def stats(self, **kwargs: Any) -> Any:
+    @model_call
+    def stats(self, **kwargs: Any) -> ModelCall[Any]:
         """Resource usage: a stream, or one dict with ``stream=False`` (also ``decode``,
         ``one_shot``)."""
-        return self.client.api.stats(self.id, **kwargs)
+        return (yield self.client.api.stats(self.id, **kwargs))
 
-    def stop(self, **kwargs: Any) -> None:
+    @model_call
+    def stop(self, **kwargs: Any) -> ModelCall[None]:
         """Stop the container: SIGTERM, then SIGKILL after ``timeout`` seconds (default 10)."""
-        self.client.api.stop(self.id, **kwargs)
+        yield self.client.api.stop(self.id, **kwargs)
 
-    def top(self, **kwargs: Any) -> dict[str, Any]:
+    @model_call
+    def top(self, **kwargs: Any) -> ModelCall[dict[str, Any]]:
         """The container's processes: ``{'Titles': [...], 'Processes': [[...]]}`` (``ps_args``)."""
-        result: dict[str, Any] = self.client.api.top(self.id, **kwargs)
+        result: dict[str, Any] = yield self.client.api.top(self.id, **kwargs)
         return result
 
-    def unpause(self) -> None:
+    @model_call
+    def unpause(self) -> ModelCall[None]:
         """Resume a paused container."""
-        self.client.api.unpause(self.id)
+        yield self.client.api.unpause(self.id)
 
-    def update(self, **kwargs: Any) -> dict[str, Any]:
+    @model_call
+    def update(self, **kwargs: Any) -> ModelCall[dict[str, Any]]:
         """Change resource limits or the restart policy; see ``APIClient.update_container``."""
-        result: dict[str, Any] = self.client.api.update_container(self.id, **kwargs)
+        result: dict[str, Any] = yield self.client.api.update_container(self.id, **kwargs)
         return result
 
-    def wait(self, **kwargs: Any) -> dict[str, Any]:
+    @model_call
+    def wait(self, **kwargs: Any) -> ModelCall[dict[str, Any]]:
         """Block until the container stops: ``{'StatusCode': ..., 'Error': ...}``.
 
         Takes ``timeout`` and ``condition`` (``not-running``, ``next-exit``, ``removed``).
         """
-        result: dict[str, Any] = self.client.api.wait(self.id, **kwargs)
+        result: dict[str, Any] = yield self.client.api.wait(self.id, **kwargs)
         return result
 
 
@@ -337,25 +479,27 @@ class ContainerCollection(Collection):
 
     model = Container
 
+    @model_call
     def run(
         self,
         image: Any,
-        command: str | list[str] | None = None,
+        command: str | builtins.list[str] | None = None,
         stdout: bool = True,
         stderr: bool = False,
         remove: bool = False,
         **kwargs: Any,
-    ) -> Any:
+    ) -> ModelCall[Any]:
         """Create and start a container, like ``docker run``.
 
         Pulls ``image`` first when it is missing.  With ``detach=True`` returns the
         :class:`Container` at once.  Otherwise waits for the container to exit and returns its
         logs (``stdout``/``stderr`` select the streams) as ``bytes``, or with ``stream=True`` a
-        stream of pieces (the call still returns only after the exit); None when the logging
-        driver keeps no logs.  A non-zero exit raises :class:`~docker.errors.ContainerError`
-        carrying the stderr output.  ``remove=True`` deletes the container after it exits.
-        The output is attached and the wait registered before the start (as the Docker CLI
-        does), so a container that exits at once, or is auto-removed, loses nothing.
+        stream of pieces (the call still returns only after the exit; an async iterator on the
+        async client); None when the logging driver keeps no logs.  A non-zero exit raises
+        :class:`~docker.errors.ContainerError` carrying the stderr output.  ``remove=True``
+        deletes the container after it exits.  The output is attached and the wait registered
+        before the start (as the Docker CLI does), so a container that exits at once, or is
+        auto-removed, loses nothing.
 
         Every other keyword goes to :meth:`create`: the container options (``name``,
         ``environment``, ``labels``, ``entrypoint``, ``working_dir``, ``user``, ``tty``,
@@ -372,7 +516,7 @@ class ContainerCollection(Collection):
         platform = kwargs.get("platform")
 
         if detach and remove:
-            if version_gte(self.client.api._version, "1.25"):
+            if version_gte((yield ApiVersion(self.client.api)), "1.25"):
                 kwargs["auto_remove"] = True
             else:
                 raise RuntimeError(
@@ -385,61 +529,72 @@ class ContainerCollection(Collection):
             raise RuntimeError('The option "networking_config" can not be used without "network".')
 
         try:
-            container = self.create(image=image, command=command, detach=detach, **kwargs)
+            container = yield self.create(image=image, command=command, detach=detach, **kwargs)
         except ImageNotFound:
-            self.client.images.pull(image, platform=platform)
-            container = self.create(image=image, command=command, detach=detach, **kwargs)
+            yield self.client.images.pull(image, platform=platform)
+            container = yield self.create(image=image, command=command, detach=detach, **kwargs)
 
         if detach:
-            container.start()
+            yield container.start()
             return container
 
         logging_driver = container.attrs["HostConfig"]["LogConfig"]["Type"]
         keep_logs = logging_driver in ("json-file", "journald")
         out: Any = None
-        if version_gte(self.client.api._version, "1.30"):
+        if version_gte((yield ApiVersion(self.client.api)), "1.30"):
             # As the Docker CLI does: register the wait and attach before the start, so a
             # container that exits (or is auto-removed) at once loses neither output nor status.
             condition = "removed" if kwargs.get("auto_remove") else "next-exit"
-            waiter = _open_wait(self.client.api, container.id, condition)
+            waiter = yield _open_wait(self.client.api, container.id, condition)
+            chunks: builtins.list[Any] | None = None
             try:
                 if keep_logs:
-                    out = container.attach(stdout=stdout, stderr=stderr, stream=True, logs=False)
-                container.start()
+                    out = yield container.attach(
+                        stdout=stdout, stderr=stderr, stream=True, logs=False
+                    )
+                yield container.start()
                 # Read the output before the status: the daemon would block a container
                 # whose attached output is not read.
-                chunks = list(out) if out is not None else None
-                exit_status = next(waiter)["StatusCode"]
-            finally:
-                waiter.close()
                 if out is not None:
-                    out.close()
-            out = None if chunks is None else CancellableStream(iter(chunks), _Finished())
+                    chunks = yield Collect(out)
+                exit_status = (yield Next(waiter))["StatusCode"]
+            finally:
+                yield Close(waiter)
+                if out is not None:
+                    yield Close(out)
+            out = None
+            if chunks is not None:
+                read = chunks
+                out = yield PerDriver(
+                    lambda: CancellableStream(iter(read), _Finished()),
+                    lambda: _ReplayedOutput(read),
+                )
         else:
-            container.start()
+            yield container.start()
             if keep_logs:
-                out = container.logs(stdout=stdout, stderr=stderr, stream=True, follow=True)
-            exit_status = container.wait()["StatusCode"]
+                out = yield container.logs(stdout=stdout, stderr=stderr, stream=True, follow=True)
+            exit_status = (yield container.wait())["StatusCode"]
 
         if exit_status != 0:
             if out is not None:
-                out.close()
+                yield Close(out)
             out = None
             if not kwargs.get("auto_remove"):
-                out = container.logs(stdout=False, stderr=True)
+                out = yield container.logs(stdout=False, stderr=True)
 
         if remove:
-            container.remove()
+            yield container.remove()
         if exit_status != 0:
             raise ContainerError(container, exit_status, command, image, out)
 
         if stream or out is None:
             return out
-        return b"".join(out)
+        return b"".join((yield Collect(out)))
 
+    @model_call
     def create(  # type: ignore[override]
-        self, image: Any, command: str | list[str] | None = None, **kwargs: Any
-    ) -> Container:
+        self, image: Any, command: str | builtins.list[str] | None = None, **kwargs: Any
+    ) -> ModelCall[Container]:
         """Create a container (not started) and return it, inspected.
 
         Takes the keywords of :meth:`run` except ``stdout``, ``stderr``, ``remove``,
@@ -449,16 +604,21 @@ class ContainerCollection(Collection):
             image = image.id
         kwargs["image"] = image
         kwargs["command"] = command
-        kwargs["version"] = self.client.api._version
+        kwargs["version"] = yield ApiVersion(self.client.api)
         create_kwargs = _create_container_args(kwargs)
-        resp = self.client.api.create_container(**create_kwargs)
-        return self.get(resp["Id"])
-
-    def get(self, container_id: str) -> Container:
-        """One container, by ID or name; :class:`~docker.errors.NotFound` when there is none."""
-        container: Container = self.prepare_model(self.client.api.inspect_container(container_id))
+        resp = yield self.client.api.create_container(**create_kwargs)
+        container: Container = yield self.get(resp["Id"])
         return container
 
+    @model_call
+    def get(self, container_id: str) -> ModelCall[Container]:
+        """One container, by ID or name; :class:`~docker.errors.NotFound` when there is none."""
+        container: Container = self.prepare_model(
+            (yield self.client.api.inspect_container(container_id))
+        )
+        return container
+
+    @model_call
     def list(
         self,
         all: bool = False,
@@ -468,7 +628,7 @@ class ContainerCollection(Collection):
         since: str | None = None,
         sparse: bool = False,
         ignore_removed: bool = False,
-    ) -> builtins.list[Container]:
+    ) -> ModelCall[builtins.list[Container]]:
         """The containers (running ones unless ``all``), newest first.
 
         ``filters`` as in ``docker ps --filter`` (``{'label': 'a=b', 'status': 'exited'}``);
@@ -478,7 +638,7 @@ class ContainerCollection(Collection):
         removed between the list and the inspect instead of raising
         :class:`~docker.errors.NotFound`.
         """
-        resp = self.client.api.containers(
+        resp = yield self.client.api.containers(
             all=all, before=before, filters=filters, limit=limit, since=since
         )
         if sparse:
@@ -486,18 +646,19 @@ class ContainerCollection(Collection):
         containers: builtins.list[Container] = []
         for r in resp:
             try:
-                containers.append(self.get(r["Id"]))
+                containers.append((yield self.get(r["Id"])))
             except NotFound:
                 if not ignore_removed:
                     raise
         return containers
 
-    def prune(self, filters: dict[str, Any] | None = None) -> dict[str, Any]:
+    @model_call
+    def prune(self, filters: dict[str, Any] | None = None) -> ModelCall[dict[str, Any]]:
         """Delete stopped containers (matching ``filters``).
 
         Returns ``{'ContainersDeleted': [...], 'SpaceReclaimed': n}``.
         """
-        result: dict[str, Any] = self.client.api.prune_containers(filters=filters)
+        result: dict[str, Any] = yield self.client.api.prune_containers(filters=filters)
         return result
 
 

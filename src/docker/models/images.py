@@ -5,15 +5,23 @@ from __future__ import annotations
 import builtins
 import re
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterable
 from typing import Any
 
+from .._core.modelcall import Collect, ModelCall, PerDriver, caller_stacklevel, model_call
 from ..api.image import progress_error
-from ..errors import APIError, ImageLoadError, ImageNotFound, InvalidArgument
+from ..errors import APIError, BuildError, ImageLoadError, ImageNotFound, InvalidArgument
 from ..utils.utils import parse_repository_tag
 from .resource import Collection, Model
 
-__all__ = ["Image", "ImageCollection", "RegistryData", "normalize_platform"]
+__all__ = [
+    "AsyncBuildLogStream",
+    "BuildLogStream",
+    "Image",
+    "ImageCollection",
+    "RegistryData",
+    "normalize_platform",
+]
 
 _LOADED = re.compile(r"(^Loaded image ID: |^Loaded image: )(.+)$")
 
@@ -42,23 +50,26 @@ class Image(Model):
         """The image's ``repository:tag`` names (``<none>:<none>`` left out)."""
         return [tag for tag in self.attrs.get("RepoTags") or [] if tag != "<none>:<none>"]
 
-    def history(self) -> list[dict[str, Any]]:
+    @model_call
+    def history(self) -> ModelCall[list[dict[str, Any]]]:
         """The image's layers, newest first."""
-        result: list[dict[str, Any]] = self.client.api.history(self.id)
+        result: list[dict[str, Any]] = yield self.client.api.history(self.id)
         return result
 
-    def remove(self, force: bool = False, noprune: bool = False) -> list[dict[str, Any]]:
+    @model_call
+    def remove(self, force: bool = False, noprune: bool = False) -> ModelCall[list[dict[str, Any]]]:
         """Delete the image; returns the ``Untagged``/``Deleted`` items.
 
         ``force`` removes it even when it has several tags or stopped containers use it;
         ``noprune`` keeps untagged parents.
         """
-        result: list[dict[str, Any]] = self.client.api.remove_image(
+        result: list[dict[str, Any]] = yield self.client.api.remove_image(
             self.id, force=force, noprune=noprune
         )
         return result
 
-    def save(self, chunk_size: int | None = 2097152, named: bool | str = False) -> Any:
+    @model_call
+    def save(self, chunk_size: int | None = 2097152, named: bool | str = False) -> ModelCall[Any]:
         """The image as a tar archive: a stream of ``bytes`` pieces (``docker save``).
 
         With ``named`` the archive records a name, so that loading it restores the tag: the
@@ -72,11 +83,12 @@ class Image(Model):
                 if named not in self.tags:
                     raise InvalidArgument(f"{named} is not a valid tag for this image")
                 img = named
-        return self.client.api.get_image(img, chunk_size)
+        return (yield self.client.api.get_image(img, chunk_size))
 
-    def tag(self, repository: str, tag: str | None = None, **kwargs: Any) -> bool:
+    @model_call
+    def tag(self, repository: str, tag: str | None = None, **kwargs: Any) -> ModelCall[bool]:
         """Name the image ``repository[:tag]``; ``force`` is accepted.  True on success."""
-        result: bool = self.client.api.tag(self.id, repository, tag=tag, **kwargs)
+        result: bool = yield self.client.api.tag(self.id, repository, tag=tag, **kwargs)
         return result
 
 
@@ -98,16 +110,18 @@ class RegistryData(Model):
         """The digest cut to ``sha256:`` and 12 hex digits."""
         return self.id[:19]
 
-    def pull(self, platform: str | None = None) -> Image:
+    @model_call
+    def pull(self, platform: str | None = None) -> ModelCall[Image]:
         """Pull exactly this digest of the image and return it."""
         repository, _ = parse_repository_tag(self.image_name)
         collection = self.collection
         if not isinstance(collection, ImageCollection):
             collection = ImageCollection(client=self.client)
-        image: Image = collection.pull(repository, tag=self.id, platform=platform)
+        image: Image = yield collection.pull(repository, tag=self.id, platform=platform)
         return image
 
-    def has_platform(self, platform: str | dict[str, Any]) -> bool:
+    @model_call
+    def has_platform(self, platform: str | dict[str, Any]) -> ModelCall[bool]:
         """True when the image exists for ``platform``.
 
         ``platform`` is ``os[/architecture[/variant]]`` or a dict with those keys; a missing
@@ -124,12 +138,13 @@ class RegistryData(Model):
                 wanted["variant"] = parts[2]
         else:
             wanted = dict(platform)
-        normalized = normalize_platform(wanted, self.client.version())
+        normalized = normalize_platform(wanted, (yield self.client.version()))
         return normalized in self.attrs["Platforms"]
 
-    def reload(self) -> None:
+    @model_call
+    def reload(self) -> ModelCall[None]:
         """Ask the registry again."""
-        self.attrs = self.client.api.inspect_distribution(self.image_name)
+        self.attrs = yield self.client.api.inspect_distribution(self.image_name)
 
 
 class ImageCollection(Collection):
@@ -137,61 +152,114 @@ class ImageCollection(Collection):
 
     model = Image
 
-    def get(self, name: str) -> Image:
+    @model_call
+    def build(self, **kwargs: Any) -> ModelCall[Any]:
+        """Build an image and return ``(image, log)``; see
+        :meth:`~docker.api.build.BuildApiMixin.build` for the arguments.
+
+        ``log`` is an iterator over the build's output events (dicts such as
+        ``{'stream': 'Step 1/2 : FROM busybox'}``).  A failing step raises
+        :class:`~docker.errors.BuildError`, whose ``build_log`` holds the events.  The image is
+        found by the ``aux`` ID event of the daemon, else by the ``Successfully built <id>``
+        (or, with ``quiet``, ``sha256:<id>``) line.
+
+        With ``stream=True`` (not in the original SDK) the build is *not* waited for: a
+        :class:`BuildLogStream` is returned at once, giving the events as the daemon sends them
+        (and keeping only the last few in memory); it raises
+        :class:`~docker.errors.BuildError` when the build fails, and has the
+        :class:`Image` in its ``image`` attribute once the iteration ends.
+        """
+        stream_mode = bool(kwargs.pop("stream", False))
+        kwargs["decode"] = True  # the events are parsed here, whatever the caller asked
+        events = yield self.client.api.build(**kwargs)
+        if stream_mode:
+            collection = self
+            return (
+                yield PerDriver(
+                    lambda: BuildLogStream(collection, events),
+                    lambda: AsyncBuildLogStream(collection, events),
+                )
+            )
+        log: builtins.list[Any] = yield Collect(events)
+        scan = _BuildScan()
+        for event in log:
+            message = scan.feed(event)
+            if message is not None:
+                raise BuildError(message, iter(log))
+        if scan.image_id is None:
+            raise BuildError(scan.failure_reason(), iter(log))
+        image = yield self.get(scan.image_id)
+        return (image, iter(log))
+
+    @model_call
+    def prune_builds(self, *args: Any, **kwargs: Any) -> ModelCall[dict[str, Any]]:
+        """Delete the build cache; see :meth:`~docker.api.build.BuildApiMixin.prune_builds`."""
+        result: dict[str, Any] = yield self.client.api.prune_builds(*args, **kwargs)
+        return result
+
+    @model_call
+    def get(self, name: str) -> ModelCall[Image]:
         """One image, by name or ID; :class:`~docker.errors.ImageNotFound` when missing."""
-        image: Image = self.prepare_model(self.client.api.inspect_image(name))
+        image: Image = self.prepare_model((yield self.client.api.inspect_image(name)))
         return image
 
+    @model_call
     def get_registry_data(
         self, name: str, auth_config: dict[str, Any] | None = None
-    ) -> RegistryData:
+    ) -> ModelCall[RegistryData]:
         """What the registry knows of image ``name`` (digest, platforms), without pulling it."""
         return RegistryData(
             image_name=name,
-            attrs=self.client.api.inspect_distribution(name, auth_config),
+            attrs=(yield self.client.api.inspect_distribution(name, auth_config)),
             client=self.client,
             collection=self,
         )
 
+    @model_call
     def list(
         self,
         name: str | None = None,
         all: bool = False,
         filters: dict[str, Any] | None = None,
-    ) -> list[Image]:
+    ) -> ModelCall[list[Image]]:
         """The images, optionally only those of repository ``name`` or matching ``filters``.
 
         ``all`` includes intermediate images.  Images removed while the list is being built
         are left out.
         """
-        summaries = self.client.api.images(name=name, all=all, filters=filters)
+        summaries = yield self.client.api.images(name=name, all=all, filters=filters)
         images = []
         for summary in summaries:
             try:
-                images.append(self.get(summary["Id"]))
+                images.append((yield self.get(summary["Id"])))
             except ImageNotFound:
                 continue
         return images
 
-    def load(self, data: Any) -> builtins.list[Image]:
+    @model_call
+    def load(self, data: Any) -> ModelCall[builtins.list[Image]]:
         """Load images from a tar made by :meth:`Image.save` or ``docker save``; returns them.
 
         A failure reported by the daemon raises :class:`~docker.errors.ImageLoadError`.
         """
         loaded: builtins.list[str] = []
-        with self.client.api.load_image(data) as stream:
-            for item in stream:
-                message = progress_error(item)
-                if message is not None:
-                    raise ImageLoadError(message)
-                match = _LOADED.match(str(item.get("stream", "")).strip())
-                if match:
-                    loaded.append(match.group(2))
-        return [self.get(name) for name in loaded]
+        stream = yield self.client.api.load_image(data)
+        for item in (yield Collect(stream)):
+            message = progress_error(item)
+            if message is not None:
+                raise ImageLoadError(message)
+            match = _LOADED.match(str(item.get("stream", "")).strip())
+            if match:
+                loaded.append(match.group(2))
+        images: builtins.list[Image] = []
+        for name in loaded:
+            images.append((yield self.get(name)))
+        return images
 
+    @model_call
     def pull(
         self, repository: str, tag: str | None = None, all_tags: bool = False, **kwargs: Any
-    ) -> Any:
+    ) -> ModelCall[Any]:
         """Pull an image and return it (a list of images with ``all_tags``).
 
         ``tag`` (or a ``:tag`` / ``@digest`` in ``repository``) defaults to ``latest``;
@@ -203,44 +271,47 @@ class ImageCollection(Collection):
         if "stream" in kwargs:
             warnings.warn(
                 "`stream` is not a valid parameter for this method and will be overridden",
-                stacklevel=2,
+                stacklevel=caller_stacklevel(),
             )
             del kwargs["stream"]
         kwargs.pop("decode", None)
-        stream = self.client.api.pull(
+        stream = yield self.client.api.pull(
             repository, tag=tag, stream=True, decode=True, all_tags=all_tags, **kwargs
         )
-        with stream:
-            _raise_on_progress_error(stream, f"pull of {repository}")
+        _raise_on_progress_error((yield Collect(stream)), f"pull of {repository}")
         if all_tags:
-            return self.list(repository)
+            return (yield self.list(repository))
         sep = "@" if tag.startswith("sha256:") else ":"
-        return self.get(f"{repository}{sep}{tag}")
+        return (yield self.get(f"{repository}{sep}{tag}"))
 
-    def push(self, repository: str, tag: str | None = None, **kwargs: Any) -> Any:
+    @model_call
+    def push(self, repository: str, tag: str | None = None, **kwargs: Any) -> ModelCall[Any]:
         """Push an image; see :meth:`~docker.api.image.ImageApiMixin.push`."""
-        return self.client.api.push(repository, tag=tag, **kwargs)
+        return (yield self.client.api.push(repository, tag=tag, **kwargs))
 
-    def remove(self, *args: Any, **kwargs: Any) -> builtins.list[dict[str, Any]]:
+    @model_call
+    def remove(self, *args: Any, **kwargs: Any) -> ModelCall[builtins.list[dict[str, Any]]]:
         """Delete an image; see :meth:`~docker.api.image.ImageApiMixin.remove_image`.
 
         Returns the ``Untagged``/``Deleted`` items.
         """
-        result: builtins.list[dict[str, Any]] = self.client.api.remove_image(*args, **kwargs)
+        result: builtins.list[dict[str, Any]] = yield self.client.api.remove_image(*args, **kwargs)
         return result
 
-    def search(self, *args: Any, **kwargs: Any) -> builtins.list[dict[str, Any]]:
+    @model_call
+    def search(self, *args: Any, **kwargs: Any) -> ModelCall[builtins.list[dict[str, Any]]]:
         """Search Docker Hub; see :meth:`~docker.api.image.ImageApiMixin.search`."""
-        result: builtins.list[dict[str, Any]] = self.client.api.search(*args, **kwargs)
+        result: builtins.list[dict[str, Any]] = yield self.client.api.search(*args, **kwargs)
         return result
 
-    def prune(self, filters: dict[str, Any] | None = None) -> dict[str, Any]:
+    @model_call
+    def prune(self, filters: dict[str, Any] | None = None) -> ModelCall[dict[str, Any]]:
         """Delete unused images; returns ``{'ImagesDeleted': [...], 'SpaceReclaimed': ...}``."""
-        result: dict[str, Any] = self.client.api.prune_images(filters=filters)
+        result: dict[str, Any] = yield self.client.api.prune_images(filters=filters)
         return result
 
 
-def _raise_on_progress_error(items: Iterator[Any], action: str) -> None:
+def _raise_on_progress_error(items: Iterable[Any], action: str) -> None:
     for item in items:
         message = progress_error(item)
         if message is not None:
@@ -261,3 +332,156 @@ def normalize_platform(
     if "architecture" not in platform:
         platform["architecture"] = engine_info["Arch"]
     return platform
+
+
+# ---------------------------------------------------------------------------------------------
+# Build output
+
+_BUILT = re.compile(r"(^Successfully built |sha256:)([0-9a-f]+)$")
+#: How many of the last events a streamed build keeps for its BuildError.
+BUILD_LOG_TAIL = 50
+
+
+class _BuildScan:
+    """Follows a build's events: the image ID, and the error if the build fails."""
+
+    def __init__(self) -> None:
+        self.aux_id: str | None = None
+        self.built_id: str | None = None
+        self.last: Any = None
+
+    @property
+    def image_id(self) -> str | None:
+        return self.aux_id or self.built_id
+
+    def feed(self, event: Any) -> str | None:
+        """Take one event; return the error message when it reports a failure."""
+        if isinstance(event, bytes | str):
+            return None
+        self.last = event
+        if not isinstance(event, dict):
+            return None
+        if "error" in event or "errorDetail" in event:
+            return progress_error(event) or str(event)
+        aux = event.get("aux")
+        if isinstance(aux, dict) and isinstance(aux.get("ID"), str):
+            self.aux_id = aux["ID"]
+        text = event.get("stream")
+        if isinstance(text, str):
+            match = _BUILT.search(text.strip())
+            if match:
+                self.built_id = match.group(2)
+        return None
+
+    def failure_reason(self) -> str:
+        last = self.last
+        if isinstance(last, dict) and isinstance(last.get("stream"), str):
+            return f"the build ended without an image ID; last output: {last['stream'].strip()}"
+        if last is not None:
+            return f"the build ended without an image ID; last event: {last!r}"
+        return "Unknown"
+
+
+class BuildLogStream:
+    """The events of a running build, as they arrive (``images.build(..., stream=True)``).
+
+    Iterate it for the event dicts.  A failure raises :class:`~docker.errors.BuildError`
+    (its ``build_log`` holds the last :data:`BUILD_LOG_TAIL` events); at the end of the
+    iteration ``image`` is the built :class:`Image` and ``image_id`` its ID.  ``close()`` (or
+    leaving a ``with`` block) stops reading and frees the connection.
+    """
+
+    def __init__(self, collection: Any, events: Any) -> None:
+        from collections import deque
+
+        self._collection = collection
+        self._events = events
+        self._scan = _BuildScan()
+        self._tail: deque[Any] = deque(maxlen=BUILD_LOG_TAIL)
+        self._done = False
+        #: The built image, once the iteration has ended.
+        self.image: Any = None
+
+    @property
+    def image_id(self) -> str | None:
+        """The ID of the built image, once the daemon has reported it."""
+        return self._scan.image_id
+
+    def _take(self, event: Any) -> Any:
+        self._tail.append(event)
+        message = self._scan.feed(event)
+        if message is not None:
+            self._done = True
+            raise BuildError(message, list(self._tail))
+        return event
+
+    def _missing_id(self) -> BuildError:
+        return BuildError(self._scan.failure_reason(), list(self._tail))
+
+    def __iter__(self) -> BuildLogStream:
+        return self
+
+    def __next__(self) -> Any:
+        if self._done:
+            raise StopIteration
+        try:
+            event = next(self._events)
+        except StopIteration:
+            self._done = True
+            image_id = self._scan.image_id
+            if image_id is None:
+                raise self._missing_id() from None
+            self.image = self._collection.get(image_id)
+            raise
+        try:
+            return self._take(event)
+        except BuildError:
+            self.close()
+            raise
+
+    def close(self) -> None:
+        """Stop reading the build's output."""
+        self._done = True
+        self._events.close()
+
+    def __enter__(self) -> BuildLogStream:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+
+class AsyncBuildLogStream(BuildLogStream):
+    """:class:`BuildLogStream` for the async client: ``async for``, ``await aclose()``."""
+
+    def __aiter__(self) -> AsyncBuildLogStream:
+        return self
+
+    async def __anext__(self) -> Any:
+        if self._done:
+            raise StopAsyncIteration
+        try:
+            event = await self._events.__anext__()
+        except StopAsyncIteration:
+            self._done = True
+            image_id = self._scan.image_id
+            if image_id is None:
+                raise self._missing_id() from None
+            self.image = await self._collection.get(image_id)
+            raise
+        try:
+            return self._take(event)
+        except BuildError:
+            await self.aclose()
+            raise
+
+    async def aclose(self) -> None:
+        """Stop reading the build's output."""
+        self._done = True
+        await self._events.aclose()
+
+    async def __aenter__(self) -> AsyncBuildLogStream:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()

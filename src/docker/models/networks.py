@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from .._core.modelcall import ApiVersion, ModelCall, model_call
 from ..utils.utils import version_gte
 from .resource import Collection, Model
+
+if TYPE_CHECKING:
+    from .containers import Container
 
 __all__ = ["Network", "NetworkCollection"]
 
@@ -19,15 +23,21 @@ class Network(Model):
         return self.attrs.get("Name")
 
     @property
-    def containers(self) -> list[Any]:
+    @model_call
+    def containers(self) -> ModelCall[list[Container]]:
         """The containers attached to the network, as container models.
 
         Needs the attributes of an inspect (``client.networks.get`` or ``reload()``); a network
-        from a plain ``list()`` may not carry them.  One request per container.
+        from a plain ``list()`` may not carry them.  One request per container.  On the async
+        client the property is an awaitable: ``await network.containers``.
         """
-        return [self.client.containers.get(cid) for cid in (self.attrs.get("Containers") or {})]
+        containers: list[Container] = []
+        for cid in self.attrs.get("Containers") or {}:
+            containers.append((yield self.client.containers.get(cid)))
+        return containers
 
-    def connect(self, container: Any, *args: Any, **kwargs: Any) -> None:
+    @model_call
+    def connect(self, container: Any, *args: Any, **kwargs: Any) -> ModelCall[None]:
         """Attach a container (a container model, ID or name) to this network.
 
         Takes the options of
@@ -37,20 +47,22 @@ class Network(Model):
         """
         if isinstance(container, Model):
             container = container.id
-        self.client.api.connect_container_to_network(container, self.id, *args, **kwargs)
+        yield self.client.api.connect_container_to_network(container, self.id, *args, **kwargs)
 
-    def disconnect(self, container: Any, *args: Any, **kwargs: Any) -> None:
+    @model_call
+    def disconnect(self, container: Any, *args: Any, **kwargs: Any) -> ModelCall[None]:
         """Detach a container (a container model, ID or name) from this network.
 
         ``force=True`` detaches it even when the daemon would refuse.
         """
         if isinstance(container, Model):
             container = container.id
-        self.client.api.disconnect_container_from_network(container, self.id, *args, **kwargs)
+        yield self.client.api.disconnect_container_from_network(container, self.id, *args, **kwargs)
 
-    def remove(self) -> None:
+    @model_call
+    def remove(self) -> ModelCall[None]:
         """Delete the network; it must have no container attached."""
-        self.client.api.remove_network(self.id)
+        yield self.client.api.remove_network(self.id)
 
 
 class NetworkCollection(Collection):
@@ -58,7 +70,10 @@ class NetworkCollection(Collection):
 
     model = Network
 
-    def create(self, name: str, *args: Any, **kwargs: Any) -> Network:  # type: ignore[override]
+    @model_call
+    def create(  # type: ignore[override]
+        self, name: str, *args: Any, **kwargs: Any
+    ) -> ModelCall[Network]:
         """Create a network and return it, inspected.
 
         Takes the arguments of :meth:`~docker.api.network.NetworkApiMixin.create_network`:
@@ -66,36 +81,41 @@ class NetworkCollection(Collection):
         ``check_duplicate``, ``internal``, ``labels``, ``enable_ipv6``, ``attachable``,
         ``scope`` and ``ingress``.
         """
-        response = self.client.api.create_network(name, *args, **kwargs)
-        return self.get(response["Id"])
+        response = yield self.client.api.create_network(name, *args, **kwargs)
+        network: Network = yield self.get(response["Id"])
+        return network
 
-    def get(self, network_id: str, *args: Any, **kwargs: Any) -> Network:  # type: ignore[override]
+    @model_call
+    def get(  # type: ignore[override]
+        self, network_id: str, *args: Any, **kwargs: Any
+    ) -> ModelCall[Network]:
         """One network, by ID or name; :class:`~docker.errors.NotFound` when there is none.
 
         ``verbose`` and ``scope`` are passed on to
         :meth:`~docker.api.network.NetworkApiMixin.inspect_network`.
         """
         network: Network = self.prepare_model(
-            self.client.api.inspect_network(network_id, *args, **kwargs)
+            (yield self.client.api.inspect_network(network_id, *args, **kwargs))
         )
         return network
 
-    def list(self, *args: Any, **kwargs: Any) -> list[Network]:
+    @model_call
+    def list(self, *args: Any, **kwargs: Any) -> ModelCall[list[Network]]:
         """The networks, optionally restricted by ``names``, ``ids`` or ``filters``.
 
         The list reply lacks some details (such as the attached containers); ``greedy=True``
         inspects each network to fill them in (one request per network).
         """
         greedy = kwargs.pop("greedy", False)
-        networks: list[Network] = [
-            self.prepare_model(item) for item in self.client.api.networks(*args, **kwargs)
-        ]
-        if greedy and version_gte(self.client.api._version, "1.28"):
+        items = yield self.client.api.networks(*args, **kwargs)
+        networks: list[Network] = [self.prepare_model(item) for item in items]
+        if greedy and version_gte((yield ApiVersion(self.client.api)), "1.28"):
             for network in networks:
-                network.reload()
+                yield network.reload()
         return networks
 
-    def prune(self, filters: dict[str, Any] | None = None) -> dict[str, Any]:
+    @model_call
+    def prune(self, filters: dict[str, Any] | None = None) -> ModelCall[dict[str, Any]]:
         """Delete the networks no container uses; returns ``{'NetworksDeleted': [...]}``."""
-        result: dict[str, Any] = self.client.api.prune_networks(filters=filters)
+        result: dict[str, Any] = yield self.client.api.prune_networks(filters=filters)
         return result

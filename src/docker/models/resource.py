@@ -4,11 +4,18 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from .._core.modelcall import ModelCall, model_call
+
 __all__ = ["Collection", "Model"]
 
 
 class Model:
-    """A Docker object (container, image, ...) holding its API attributes in ``attrs``."""
+    """A Docker object (container, image, ...) holding its API attributes in ``attrs``.
+
+    Methods that talk to the daemon are written once as generators (see
+    :mod:`docker._core.modelcall`): with a :class:`~docker.client.DockerClient` they return
+    their value, with a :class:`~docker.aio.AsyncDockerClient` a coroutine to await.
+    """
 
     id_attribute: ClassVar[str] = "Id"
 
@@ -44,11 +51,12 @@ class Model:
         """The ID cut to 12 characters."""
         return self.id[:12]
 
-    def reload(self) -> None:
+    @model_call
+    def reload(self) -> ModelCall[None]:
         """Fetch the attributes again from the daemon."""
         if self.collection is None:
             raise RuntimeError(f"{self!r} belongs to no collection and cannot be reloaded")
-        new_model = self.collection.get(self.id)
+        new_model = yield self.collection.get(self.id)
         self.attrs = new_model.attrs
 
 

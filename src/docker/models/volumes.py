@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .._core.modelcall import ModelCall, model_call
 from .resource import Collection, Model
 
 __all__ = ["Volume", "VolumeCollection"]
@@ -20,9 +21,10 @@ class Volume(Model):
         name: str = self.attrs["Name"]
         return name
 
-    def remove(self, force: bool = False) -> None:
+    @model_call
+    def remove(self, force: bool = False) -> ModelCall[None]:
         """Delete the volume; ``force`` also drops one its driver no longer knows."""
-        self.client.api.remove_volume(self.id, force=force)
+        yield self.client.api.remove_volume(self.id, force=force)
 
 
 class VolumeCollection(Collection):
@@ -30,31 +32,37 @@ class VolumeCollection(Collection):
 
     model = Volume
 
-    def create(self, name: str | None = None, **kwargs: Any) -> Volume:  # type: ignore[override]
+    @model_call
+    def create(  # type: ignore[override]
+        self, name: str | None = None, **kwargs: Any
+    ) -> ModelCall[Volume]:
         """Create a volume (a random name when ``name`` is None) and return it.
 
         Takes ``driver``, ``driver_opts`` and ``labels`` as
         :meth:`~docker.api.volume.VolumeApiMixin.create_volume` does.
         """
-        volume: Volume = self.prepare_model(self.client.api.create_volume(name, **kwargs))
+        volume: Volume = self.prepare_model((yield self.client.api.create_volume(name, **kwargs)))
         return volume
 
-    def get(self, volume_id: str) -> Volume:
+    @model_call
+    def get(self, volume_id: str) -> ModelCall[Volume]:
         """One volume, by name; :class:`~docker.errors.NotFound` when there is none."""
-        volume: Volume = self.prepare_model(self.client.api.inspect_volume(volume_id))
+        volume: Volume = self.prepare_model((yield self.client.api.inspect_volume(volume_id)))
         return volume
 
-    def list(self, **kwargs: Any) -> list[Volume]:
+    @model_call
+    def list(self, **kwargs: Any) -> ModelCall[list[Volume]]:
         """The volumes, optionally restricted by ``filters``."""
-        response = self.client.api.volumes(**kwargs)
+        response = yield self.client.api.volumes(**kwargs)
         if not response.get("Volumes"):
             return []
         return [self.prepare_model(item) for item in response["Volumes"]]
 
-    def prune(self, filters: dict[str, Any] | None = None) -> dict[str, Any]:
+    @model_call
+    def prune(self, filters: dict[str, Any] | None = None) -> ModelCall[dict[str, Any]]:
         """Delete the volumes no container uses.
 
         Returns ``{'VolumesDeleted': [...], 'SpaceReclaimed': ...}``.
         """
-        result: dict[str, Any] = self.client.api.prune_volumes(filters=filters)
+        result: dict[str, Any] = yield self.client.api.prune_volumes(filters=filters)
         return result

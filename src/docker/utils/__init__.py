@@ -3,12 +3,9 @@
 The names re-exported here are the ones the original SDK exposed as ``docker.utils.<name>``.
 """
 
-from . import config, decorators, json_stream, proxy, socket, utils  # noqa: F401
-
-# --- build context helpers (docker.utils.build): to be added by the build-context owner ----
-# from .build import create_archive, exclude_paths, match_tag, mkbuildcontext, tar
-# Submodules still to be imported here when they exist: build, config, fnmatch, socket.
-# ------------------------------------------------------------------------------------------
+from . import build, config, decorators, fnmatch, json_stream, proxy, socket, utils  # noqa: F401
+from ._progress import progress
+from .build import create_archive, exclude_paths, match_tag, mkbuildcontext, tar
 from .decorators import check_resource, minimum_version, update_headers
 from .utils import (
     compare_version,
@@ -36,31 +33,39 @@ from .utils import (
 )
 
 __all__ = [
+    "build",
     "check_resource",
     "compare_version",
     "convert_filters",
     "convert_port_bindings",
     "convert_service_networks",
     "convert_volume_binds",
+    "create_archive",
     "create_host_config",
     "create_ipam_config",
     "create_ipam_pool",
     "datetime_to_timestamp",
     "decode_json_header",
     "decorators",
+    "exclude_paths",
+    "fnmatch",
     "format_environment",
     "format_extra_hosts",
     "json_stream",
     "kwargs_from_env",
+    "match_tag",
     "minimum_version",
+    "mkbuildcontext",
     "normalize_links",
     "parse_bytes",
     "parse_devices",
     "parse_env_file",
     "parse_host",
     "parse_repository_tag",
+    "progress",
     "proxy",
     "split_command",
+    "tar",
     "update_headers",
     "utils",
     "version_gte",

@@ -1,0 +1,260 @@
+"""Shared pieces of the container benchmarks (bench_streams, bench_memory, bench_containers).
+
+* :class:`Original`: ``_original_worker.py --serve`` under the original SDK 7.2's interpreter
+  (``benchmarks/.venv-original/bin/python -I``, cwd ``/``), asked for one op at a time; every
+  answer is checked to come from the PyPI ``docker`` 7.2.0.
+* :func:`ours`: the same ops run in this process with our SDK, through exactly the same code
+  (the op functions of ``_original_worker.py``), so the two SDKs are timed alike.
+* The raw socket ("the limit"): :func:`raw_connect`, :func:`raw_upgrade` (a hijacked
+  ``POST`` with ``Connection: Upgrade``), :func:`raw_drain` (read to EOF into a reused buffer)
+  and :func:`raw_chunked_body` (a minimal chunked-body reader that drops the data).
+* Run metadata (date, machine, load) and small formatting helpers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import platform
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+ORIGINAL_VENV = HERE / ".venv-original"
+ORIGINAL_PYTHON = ORIGINAL_VENV / "bin" / "python"
+WORKER = HERE / "_original_worker.py"
+OUR_PYTHON = Path(sys.executable)
+API = "1.41"
+SOCKET_PATH = "/var/run/docker.sock"
+RECV = 65536
+
+sys.path.insert(0, str(HERE))
+import _original_worker as worker_ops  # noqa: E402  (stdlib only at import time)
+from bench_daemon import RawClient, cpu_busy, cpu_model, engine_version  # noqa: E402
+
+__all__ = [
+    "API",
+    "Original",
+    "RawClient",
+    "check_ours",
+    "cpu_busy",
+    "cpu_model",
+    "engine_version",
+    "meta_block",
+    "ours",
+    "raw_chunked_body",
+    "raw_connect",
+    "raw_drain",
+    "raw_upgrade",
+    "worker_ops",
+]
+
+
+def clean_env() -> dict[str, str]:
+    return {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
+
+
+def check_ours() -> None:
+    import docker
+
+    if not Path(docker.__file__).resolve().is_relative_to(ROOT / "src"):
+        raise SystemExit(f"expected our docker from {ROOT / 'src'}, got {docker.__file__}")
+    if not ORIGINAL_PYTHON.exists():
+        raise SystemExit("benchmarks/.venv-original missing: run bash benchmarks/setup_original.sh")
+
+
+def _check_original(data: dict[str, Any]) -> None:
+    where = Path(data["docker_file"]).resolve()
+    if not where.is_relative_to(ORIGINAL_VENV.resolve()) or data["docker_version"] != "7.2.0":
+        raise SystemExit(f"original worker imported the wrong docker: {where}")
+
+
+class Original:
+    """The original SDK in a ``_original_worker.py --serve`` process kept for the whole run."""
+
+    def __init__(self) -> None:
+        self.proc = subprocess.Popen(
+            [str(ORIGINAL_PYTHON), "-I", str(WORKER), "--serve"],
+            cwd="/",
+            env=clean_env(),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            bufsize=1,
+        )
+
+    def run(self, op: str, args: dict[str, Any], n: int = 1) -> list[tuple[int, dict[str, Any]]]:
+        """``n`` timed runs of ``op``: ``(ns, extra)`` each."""
+        stdin, stdout = self.proc.stdin, self.proc.stdout
+        assert stdin is not None and stdout is not None
+        stdin.write(f"{op} {n} 0 {json.dumps(args)}\n")
+        stdin.flush()
+        line = stdout.readline()
+        if not line:
+            raise SystemExit(f"original worker died (exit {self.proc.wait()})")
+        data = json.loads(line)
+        _check_original(data)
+        return list(zip(data["samples_ns"], data["extra"], strict=True))
+
+    def close(self) -> None:
+        if self.proc.stdin is not None:
+            self.proc.stdin.close()
+        self.proc.wait(timeout=60)
+
+
+class Ours:
+    """The same ops as the worker, run here with our SDK."""
+
+    def __init__(self) -> None:
+        self.clients = worker_ops.Clients()
+
+    def run(self, op: str, args: dict[str, Any], n: int = 1) -> list[tuple[int, dict[str, Any]]]:
+        fn = worker_ops.ARG_OPS[op]
+        return [fn(self.clients, args) for _ in range(n)]
+
+
+def ours() -> Ours:
+    check_ours()
+    return Ours()
+
+
+def one_shot(python: Path, op: str, args: dict[str, Any]) -> dict[str, Any]:
+    """One run of ``op`` in a fresh ``python -I _original_worker.py`` process (cwd ``/``)."""
+    out = subprocess.run(
+        [str(python), "-I", str(WORKER), op, "1", "0", json.dumps(args)],
+        cwd="/",
+        env=clean_env(),
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    data: dict[str, Any] = json.loads(out)
+    return data
+
+
+# --------------------------------------------------------------------------- raw socket
+
+
+def raw_connect() -> socket.socket:
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    sock.connect(SOCKET_PATH)
+    return sock
+
+
+def raw_read_head(sock: socket.socket) -> tuple[bytes, bytes]:
+    """Read up to the end of the response head: ``(head, bytes after it)``."""
+    buf = b""
+    while (end := buf.find(b"\r\n\r\n")) < 0:
+        data = sock.recv(RECV)
+        if not data:
+            raise SystemExit(f"raw: connection closed in the response head: {buf!r}")
+        buf += data
+    return buf[:end], buf[end + 4 :]
+
+
+def raw_upgrade(path: str, body: bytes | None = None) -> tuple[socket.socket, bytes]:
+    """``POST path`` with ``Connection: Upgrade, Upgrade: tcp``: the hijacked socket and the
+    bytes that came with the ``101`` head."""
+    sock = raw_connect()
+    head = f"POST /v{API}{path} HTTP/1.1\r\nHost: docker\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n"
+    if body is not None:
+        head += f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n"
+    sock.sendall(head.encode("ascii") + b"\r\n" + (body or b""))
+    status, rest = raw_read_head(sock)
+    if not status.startswith((b"HTTP/1.1 101", b"HTTP/1.1 200")):
+        raise SystemExit(f"raw upgrade of {path} failed: {status[:200]!r}")
+    return sock, rest
+
+
+def raw_drain(sock: socket.socket) -> int:
+    """Read to EOF into one reused buffer, dropping the data: the bytes read."""
+    scratch = bytearray(RECV)
+    recv_into = sock.recv_into
+    total = 0
+    while got := recv_into(scratch):
+        total += got
+    return total
+
+
+def raw_chunked_body(sock: socket.socket, buf: bytes) -> int:
+    """Read a ``Transfer-Encoding: chunked`` body to its end (``buf``: what came with the head),
+    parsing only the chunk-size lines and dropping the data: the body bytes read."""
+    recv = sock.recv
+    data, pos, total = bytes(buf), 0, 0
+    while True:
+        while (eol := data.find(b"\r\n", pos)) < 0:
+            more = recv(RECV)
+            if not more:
+                raise SystemExit("raw: connection closed inside a chunked body")
+            data, pos = data[pos:] + more, 0
+        size = int(data[pos:eol].split(b";", 1)[0], 16)
+        pos = eol + 2
+        if size == 0:
+            return total
+        total += size
+        skip = size + 2  # the payload and its CRLF
+        if len(data) - pos >= skip:
+            pos += skip
+            continue
+        skip -= len(data) - pos
+        data, pos = b"", 0
+        while skip > 0:
+            more = recv(RECV)
+            if not more:
+                raise SystemExit("raw: connection closed inside a chunked body")
+            if len(more) > skip:
+                data = more[skip:]
+                break
+            skip -= len(more)
+
+
+# --------------------------------------------------------------------------- reporting
+
+
+def load_avg() -> str:
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
+def meta_block(
+    started: float, busy: float, load_before: str, extra: dict[str, str]
+) -> dict[str, str]:
+    orig_py = subprocess.run(
+        [str(ORIGINAL_PYTHON), "-I", "-c", "import platform; print(platform.python_version())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    meta = {
+        "Date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "Machine": f"{os.cpu_count()} CPUs (nproc {len(os.sched_getaffinity(0))}), {cpu_model()}",
+        "Python": f"{platform.python_version()} (ours), {orig_py} (original venv)",
+        "Engine": engine_version(),
+    }
+    meta.update(extra)
+    meta["Load"] = (
+        f"took {time.monotonic() - started:.0f} s; CPU busy {busy:.0f}% just before (other "
+        f"users); load average {load_before} before, {load_avg()} after"
+    )
+    return meta
+
+
+def median(values: list[float]) -> float:
+    return float(statistics.median(values))
+
+
+def met(ok: bool) -> str:
+    return "yes" if ok else "**NO**"
+
+
+def log_to(name: str) -> Any:
+    def log(msg: str) -> None:
+        print(f"[{name}] {msg} (load {os.getloadavg()[0]:.2f})", file=sys.stderr, flush=True)
+
+    return log

@@ -1,0 +1,459 @@
+"""Container output throughput: exec, logs and attach, raw socket vs our SDK vs the original 7.2.
+
+Run with the project's venv (``bash benchmarks/run_all.sh`` does it and updates
+``docs/performance.md``)::
+
+    .venv/bin/python benchmarks/bench_streams.py [--rounds 3] [--scale 1.0] [--markdown FILE]
+
+What one run measures, all contenders in the same run, interleaved round by round in an order
+rotated each round (the figure is the median over the rounds):
+
+* **exec**: a running ``busybox`` container; each run creates an exec of
+  ``head -c 300000000 /dev/zero`` (untimed), then times ``exec_start`` until the last byte is
+  read.  ``/dev/zero`` rather than ``yes | head -c``: on this machine the ``yes`` pipeline
+  tops out at ~75 MB/s against ~140 MB/s, so it would measure busybox, not the client.
+  Ours and the original run each of the four modes (``stream`` False/True x ``demux``
+  False/True) and read the result to its end (count the bytes of every piece, or ``len`` of the
+  bytes / of each side of the tuple).
+* **logs**: a stopped container whose json-file log holds 300 MB in 1,000-byte lines
+  (``yes aaa...a | head -c 300000000``); ``logs(stream=False)`` and ``logs(stream=True)`` read
+  to the end.
+* **attach**: each run creates a container running ``head -c 300000000 /dev/zero`` with the
+  ``none`` log driver (so that the daemon does not also write the 300 MB to a json log), calls
+  ``attach(stream=True)``, starts the container and reads the stream; timed from the first
+  piece received to the end (the container's start is the daemon's time, not the client's).
+
+*raw* (the limit) is a unix socket with hand-written HTTP, reading the same response: for exec,
+``POST /exec/{id}/start`` with ``Connection: Upgrade, Upgrade: tcp`` and a JSON body, then
+``recv_into`` one reused 64 KiB buffer until EOF, dropping the bytes (no frame parsing: one raw
+series serves as the limit of all four exec modes); for attach the same on
+``POST /containers/{id}/attach?stream=1&stdout=1&stderr=1``; for logs ``GET
+/containers/{id}/logs?stdout=1&stderr=1`` and a minimal chunked-body reader that parses the
+chunk-size lines and drops the data (again no frame parsing).  Throughput is payload bytes
+(300 MB) over the median time, for every contender.
+
+The original's ``exec_start(stream=False, demux=True)`` joins the stdout pieces with ``+=``,
+which is quadratic (about 11 minutes for 300 MB): it is measured at 10, 20 and 40 MB only (ours
+and raw too, for comparison) and its 300 MB figure is reported as not measured.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _common import (
+    API,
+    Original,
+    cpu_busy,
+    load_avg,
+    log_to,
+    median,
+    met,
+    meta_block,
+    ours,
+    raw_chunked_body,
+    raw_connect,
+    raw_drain,
+    raw_read_head,
+    raw_upgrade,
+)
+
+ROUNDS = 3
+SIZE = 300_000_000
+SMALL_SIZES = (10_000_000, 20_000_000, 40_000_000)
+SMALL_ROUNDS = 2
+LINE = 1000
+IMAGE = "busybox:latest"
+LABEL = "docker-sdk-bench"
+LABELS = {LABEL: "streams"}
+TARGET = 0.9
+
+EXEC_MODES = ((False, False), (False, True), (True, False), (True, True))
+
+
+def mode_name(stream: bool, demux: bool) -> str:
+    return f"exec_start(stream={stream}, demux={demux})"
+
+
+Run = Callable[[], tuple[int, dict[str, Any]]]
+
+
+@dataclass
+class Series:
+    """The timed runs of one contender on one measurement."""
+
+    payload: int
+    runs: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
+
+    @property
+    def seconds(self) -> float:
+        return median([ns for ns, _ in self.runs]) / 1e9
+
+    @property
+    def mbps(self) -> float:
+        return self.payload / 1e6 / self.seconds
+
+    @property
+    def cpu_seconds(self) -> float | None:
+        cpus = [x["cpu_ns"] for _, x in self.runs if "cpu_ns" in x]
+        return median(cpus) / 1e9 if cpus else None
+
+    def spread(self) -> str:
+        times = [ns / 1e9 for ns, _ in self.runs]
+        return f"{min(times):.2f} to {max(times):.2f}"
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "payload": self.payload,
+            "median_s": self.seconds,
+            "mb_per_s": self.mbps,
+            "runs": [{"ns": ns, **x} for ns, x in self.runs],
+        }
+
+
+# --------------------------------------------------------------------------- raw contenders
+
+
+def raw_exec(api: Any, container: str, cmd: list[str]) -> tuple[int, dict[str, Any]]:
+    exec_id = api.exec_create(container, cmd)["Id"]
+    body = json.dumps({"Detach": False, "Tty": False}).encode()
+    cpu0, start = time.process_time_ns(), time.perf_counter_ns()
+    sock, rest = raw_upgrade(f"/exec/{exec_id}/start", body)
+    wire = len(rest) + raw_drain(sock)
+    elapsed = time.perf_counter_ns() - start
+    cpu_ns = time.process_time_ns() - cpu0
+    sock.close()
+    return elapsed, {"wire_bytes": wire, "cpu_ns": cpu_ns}
+
+
+def raw_logs(container: str) -> tuple[int, dict[str, Any]]:
+    cpu0, start = time.process_time_ns(), time.perf_counter_ns()
+    sock = raw_connect()
+    sock.sendall(
+        f"GET /v{API}/containers/{container}/logs?stdout=1&stderr=1 HTTP/1.1\r\n"
+        "Host: docker\r\n\r\n".encode("ascii")
+    )
+    head, rest = raw_read_head(sock)
+    if not head.startswith(b"HTTP/1.1 200") or b"chunked" not in head.lower():
+        raise SystemExit(f"raw logs: unexpected response head {head[:300]!r}")
+    wire = raw_chunked_body(sock, rest)
+    elapsed = time.perf_counter_ns() - start
+    cpu_ns = time.process_time_ns() - cpu0
+    sock.close()
+    return elapsed, {"wire_bytes": wire, "cpu_ns": cpu_ns}
+
+
+def raw_attach(api: Any, cmd: list[str]) -> tuple[int, dict[str, Any]]:
+    host_config = api.create_host_config(log_config={"Type": "none"})
+    container = api.create_container(IMAGE, cmd, host_config=host_config, labels=LABELS)["Id"]
+    try:
+        sock, rest = raw_upgrade(f"/containers/{container}/attach?stream=1&stdout=1&stderr=1")
+        api.start(container)
+        first = len(rest) or len(sock.recv(65536))  # the timer starts when the output does
+        cpu0, start = time.process_time_ns(), time.perf_counter_ns()
+        wire = raw_drain(sock)
+        elapsed = time.perf_counter_ns() - start
+        cpu_ns = time.process_time_ns() - cpu0
+        sock.close()
+        return elapsed, {"wire_bytes": wire, "first_piece": first, "cpu_ns": cpu_ns}
+    finally:
+        api.remove_container(container, force=True)
+
+
+# --------------------------------------------------------------------------- setup
+
+
+def exec_cmd(size: int) -> list[str]:
+    return ["head", "-c", str(size), "/dev/zero"]
+
+
+def setup(api: Any, size: int, log: Callable[[str], None]) -> tuple[str, str]:
+    """A running container for the execs, and a stopped one whose log holds ``size`` bytes."""
+    runner = api.create_container(IMAGE, ["sleep", "3600"], labels=LABELS)["Id"]
+    api.start(runner)
+    line = "a" * (LINE - 1)
+    printer = api.create_container(
+        IMAGE, ["sh", "-c", f"yes {line} | head -c {size}"], labels=LABELS
+    )["Id"]
+    start = time.monotonic()
+    api.start(printer)
+    status = api.wait(printer, timeout=600)
+    if status.get("StatusCode") not in (0, 141):  # 141: yes got SIGPIPE, fine
+        raise SystemExit(f"log printer exited with {status}")
+    log(f"log container wrote {size / 1e6:.0f} MB in {time.monotonic() - start:.1f} s")
+    return runner, printer
+
+
+def cleanup(api: Any) -> None:
+    for c in api.containers(all=True, filters={"label": f"{LABEL}=streams"}):
+        api.remove_container(c["Id"], force=True)
+
+
+# --------------------------------------------------------------------------- the run
+
+
+@dataclass
+class Results:
+    size: int
+    series: dict[str, dict[str, Series]] = field(default_factory=dict)
+    small: dict[int, dict[str, Series]] = field(default_factory=dict)
+
+    def add(
+        self,
+        table: dict[Any, dict[str, Series]],
+        key: Any,
+        who: str,
+        payload: int,
+        result: tuple[int, dict[str, Any]],
+    ) -> None:
+        table.setdefault(key, {}).setdefault(who, Series(payload)).runs.append(result)
+
+
+def check_bytes(label: str, who: str, result: tuple[int, dict[str, Any]], want: int) -> None:
+    extra = result[1]
+    # raw counts wire bytes: the payload plus 8 bytes of header per frame
+    ok = extra["wire_bytes"] >= want if who == "raw" else extra["bytes"] == want
+    if label == "attach(stream=True)":  # timed after the first piece
+        got = extra.get("wire_bytes", extra.get("bytes", 0)) + extra["first_piece"]
+        ok = got >= want
+    if not ok:
+        raise SystemExit(f"{label} / {who}: wrong byte count {extra} (want {want})")
+
+
+def run(rounds: int, scale: float, log: Callable[[str], None]) -> Results:
+    size = max(LINE, int(SIZE * scale) // LINE * LINE)
+    small_sizes = [max(LINE, int(s * scale)) for s in SMALL_SIZES]
+    mine = ours()
+    api = mine.clients.api
+    cleanup(api)
+    original = Original()
+    res = Results(size=size)
+    try:
+        runner, printer = setup(api, size, log)
+        cmd = exec_cmd(size)
+        attach_args = {"image": IMAGE, "cmd": cmd, "log_driver": "none", "labels": LABELS}
+        # measurement -> contender -> how to run it once
+        plan: dict[str, dict[str, Run]] = {}
+        for stream, demux in EXEC_MODES:
+            args = {"container": runner, "cmd": cmd, "stream": stream, "demux": demux}
+            entry: dict[str, Run] = {
+                "raw": lambda: raw_exec(api, runner, cmd),
+                "ours": lambda a=args: mine.run("exec", a)[0],
+            }
+            if not (demux and not stream):  # quadratic in the original: small sizes only
+                entry["original"] = lambda a=args: original.run("exec", a)[0]
+            plan[mode_name(stream, demux)] = entry
+        for stream in (False, True):
+            args = {"container": printer, "stream": stream}
+            plan[f"logs(stream={stream})"] = {
+                "raw": lambda: raw_logs(printer),
+                "ours": lambda a=args: mine.run("logs", a)[0],
+                "original": lambda a=args: original.run("logs", a)[0],
+            }
+        plan["attach(stream=True)"] = {
+            "raw": lambda: raw_attach(api, cmd),
+            "ours": lambda: mine.run("attach", attach_args)[0],
+            "original": lambda: original.run("attach", attach_args)[0],
+        }
+        # one raw run per round is shared by the four exec modes, and one by the two logs modes
+        shared_raw = {mode_name(*m): mode_name(False, False) for m in EXEC_MODES}
+        shared_raw["logs(stream=True)"] = "logs(stream=False)"
+
+        # warm up: one small exec per contender (connections, imports)
+        warm = {"container": runner, "cmd": exec_cmd(1_000_000), "stream": True, "demux": False}
+        mine.run("exec", warm)
+        original.run("exec", warm)
+        raw_exec(api, runner, exec_cmd(1_000_000))
+
+        for r in range(rounds):
+            jobs: list[tuple[str, str, Run]] = []
+            for label, entry in plan.items():
+                for who, fn in entry.items():
+                    if who == "raw" and shared_raw.get(label, label) != label:
+                        continue
+                    jobs.append((label, who, fn))
+            shift = (r * 5) % len(jobs)
+            for label, who, fn in jobs[shift:] + jobs[:shift]:
+                result = fn()
+                check_bytes(label, who, result, size)
+                res.add(res.series, label, who, size, result)
+            for label, src in shared_raw.items():
+                if src != label:
+                    res.series[label]["raw"] = res.series[src]["raw"]
+            if r < SMALL_ROUNDS:
+                for small in small_sizes:
+                    args = {
+                        "container": runner,
+                        "cmd": exec_cmd(small),
+                        "stream": False,
+                        "demux": True,
+                    }
+                    trio: list[tuple[str, Run]] = [
+                        ("raw", lambda s=small: raw_exec(api, runner, exec_cmd(s))),
+                        ("ours", lambda a=args: mine.run("exec", a)[0]),
+                        ("original", lambda a=args: original.run("exec", a)[0]),
+                    ]
+                    k = r % 3
+                    for who, fn in trio[k:] + trio[:k]:
+                        result = fn()
+                        check_bytes("small", who, result, small)
+                        res.add(res.small, small, who, small, result)
+            log(f"round {r + 1}/{rounds} done")
+    finally:
+        original.close()
+        cleanup(api)
+    return res
+
+
+# --------------------------------------------------------------------------- report
+
+
+def report(res: Results, meta: dict[str, str]) -> tuple[str, dict[str, bool]]:
+    lines: list[str] = []
+    add = lines.append
+    checks: dict[str, bool] = {}
+    mb = res.size / 1e6
+    for key, value in meta.items():
+        add(f"- {key}: {value}")
+    add("")
+    add(
+        f"Throughput on {mb:,.0f} MB of output, MB/s (median time in seconds in brackets); "
+        "client CPU is the median CPU time the client process spent in the timed part."
+    )
+    add("")
+    add(
+        "| Measurement | raw socket (limit) | ours | original 7.2 | ours / raw | ours / original "
+        "| client CPU s: raw / ours / original | target | met? |"
+    )
+    add("|---|---:|---:|---:|---:|---:|---:|---|---|")
+
+    def cell(s: Series | None) -> str:
+        return "not measured" if s is None else f"{s.mbps:,.0f} ({s.seconds:.2f} s)"
+
+    def cpu(s: Series | None) -> str:
+        return "—" if s is None or s.cpu_seconds is None else f"{s.cpu_seconds:.2f}"
+
+    for label, by in res.series.items():
+        raw, mine, orig = by["raw"], by["ours"], by.get("original")
+        ratio = mine.mbps / raw.mbps
+        ok = ratio >= TARGET
+        checks[label] = ok
+        vs_orig = f"{mine.mbps / orig.mbps:.2f}x" if orig else "—"
+        orig_cell = cell(orig) if orig else "not measured (quadratic: see below)"
+        add(
+            f"| `{label}` | {cell(raw)} | {cell(mine)} | {orig_cell} | {ratio:.2f}x | {vs_orig} "
+            f"| {cpu(raw)} / {cpu(mine)} / {cpu(orig)} | >= {TARGET}x raw | {met(ok)} |"
+        )
+    add("")
+    small_runs = max((len(by["ours"].runs) for by in res.small.values()), default=0)
+    add(
+        "`exec_start(stream=False, demux=True)` at smaller sizes, where the original can be "
+        f"measured (seconds, median of {small_runs} runs):"
+    )
+    add("")
+    add("| Output | raw socket | ours | original 7.2 | original / ours |")
+    add("|---:|---:|---:|---:|---:|")
+    largest: tuple[int, float] | None = None
+    for size, by in res.small.items():
+        raw, mine, orig = by["raw"], by["ours"], by["original"]
+        largest = (size, orig.seconds)
+        add(
+            f"| {size / 1e6:,.4g} MB | {raw.seconds:.2f} | {mine.seconds:.2f} | "
+            f"{orig.seconds:.2f} | {orig.seconds / mine.seconds:,.1f}x |"
+        )
+    # a rough idea only: the cost grows with the square of the size
+    estimate = largest[1] * (res.size / largest[0]) ** 2 if largest else None
+    add(
+        f"| {mb:,.0f} MB | {res.series[mode_name(False, True)]['raw'].seconds:.2f} | "
+        f"{res.series[mode_name(False, True)]['ours'].seconds:.2f} | **not measured**"
+        + (
+            f" (the {largest[0] / 1e6:,.4g} MB time x ({mb:,.0f}/{largest[0] / 1e6:,.4g})² "
+            f"= ~{estimate:,.0f} s: an estimate)"
+            if largest and estimate
+            else ""
+        )
+        + " | — |"
+    )
+    add("")
+    add("Noise: range of the per-run times, seconds.")
+    add("")
+    add("| Measurement | raw socket | ours | original 7.2 |")
+    add("|---|---:|---:|---:|")
+    for label, by in res.series.items():
+        orig = by.get("original")
+        add(
+            f"| `{label}` | {by['raw'].spread()} | {by['ours'].spread()} | "
+            f"{orig.spread() if orig else '—'} |"
+        )
+    failed = [name for name, ok in checks.items() if not ok]
+    add("")
+    add(
+        f"Target (ours >= {TARGET}x the raw socket's throughput in every mode) met in "
+        f"{len(checks) - len(failed)} of {len(checks)} modes"
+        + (f"; not met: {', '.join(f'`{n}`' for n in failed)}." if failed else ".")
+    )
+    return "\n".join(lines) + "\n", checks
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--rounds", type=int, default=ROUNDS, help=f"rounds (default {ROUNDS})")
+    parser.add_argument(
+        "--scale", type=float, default=1.0, help="multiply the sizes (0.1 for a smoke run)"
+    )
+    parser.add_argument("--markdown", type=Path, help="also write the markdown section here")
+    parser.add_argument("--json", type=Path, help="also write the raw results here as JSON")
+    args = parser.parse_args(argv)
+    log = log_to("bench_streams")
+    busy = cpu_busy(2.0)
+    before = load_avg()
+    started = time.monotonic()
+    res = run(args.rounds, args.scale, log)
+    meta = meta_block(
+        started,
+        busy,
+        before,
+        {
+            "Run": (
+                f"{args.rounds} rounds, contenders interleaved in an order rotated each round; "
+                f"{res.size / 1e6:,.0f} MB per run (exec and attach: `head -c {res.size} "
+                f"/dev/zero`; logs: json-file, {LINE}-byte lines); the original's "
+                f"`stream=False, demux=True` at "
+                + ", ".join(f"{s / 1e6:,.4g}" for s in res.small)
+                + f" MB, {SMALL_ROUNDS} rounds"
+            ),
+        },
+    )
+    text, checks = report(res, meta)
+    print(text)
+    failed = [name for name, ok in checks.items() if not ok]
+    print("targets:", "all met" if not failed else "NOT met: " + "; ".join(failed))
+    if args.markdown:
+        args.markdown.parent.mkdir(parents=True, exist_ok=True)
+        args.markdown.write_text(text, encoding="utf-8")
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        payload = {
+            "meta": meta,
+            "checks": checks,
+            "size": res.size,
+            "series": {k: {w: s.as_json() for w, s in by.items()} for k, by in res.series.items()},
+            "small": {
+                str(k): {w: s.as_json() for w, s in by.items()} for k, by in res.small.items()
+            },
+        }
+        args.json.write_text(json.dumps(payload, indent=2), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
