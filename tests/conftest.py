@@ -69,3 +69,17 @@ def isolated_home(tmp_path: object, monkeypatch: pytest.MonkeyPatch) -> object:
     monkeypatch.setenv("HOME", str(tmp_path))
     monkeypatch.delenv("DOCKER_CONFIG", raising=False)
     return tmp_path
+
+
+@pytest.fixture
+def remove_new_containers(engine: str) -> Iterator[None]:
+    """Remove every container that appeared during the test (e.g. a build's intermediates).
+
+    Only for modules whose tests create containers they cannot name; the suite runs its tests
+    one at a time, so nothing else creates containers meanwhile.
+    """
+    before = set(cli("ps", "-aq", "--no-trunc").split())
+    yield
+    new = set(cli("ps", "-aq", "--no-trunc").split()) - before
+    if new:
+        cli("rm", "-f", *sorted(new))

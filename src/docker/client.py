@@ -23,6 +23,28 @@ __all__ = ["DockerClient", "from_env"]
 R = TypeVar("R")
 
 
+def client_kwargs_from_env(kwargs: dict[str, Any]) -> dict[str, Any]:
+    """The client arguments ``from_env(**kwargs)`` stands for (shared by the async client).
+
+    ``timeout``, ``max_pool_size``, ``version``, ``use_ssh_client``, ``user_agent`` and
+    ``credstore_env`` are passed on; ``use_context`` is accepted; the rest (``environment``)
+    goes to :func:`~docker.utils.kwargs_from_env`.
+    """
+    kwargs = dict(kwargs)
+    params: dict[str, Any] = {
+        "timeout": kwargs.pop("timeout", DEFAULT_TIMEOUT_SECONDS),
+        "max_pool_size": kwargs.pop("max_pool_size", DEFAULT_MAX_POOL_SIZE),
+        "version": kwargs.pop("version", None),
+        "use_ssh_client": kwargs.pop("use_ssh_client", False),
+    }
+    kwargs.pop("use_context", True)
+    for key in ("user_agent", "credstore_env"):
+        if key in kwargs:
+            params[key] = kwargs.pop(key)
+    params.update(kwargs_from_env(**kwargs))
+    return params
+
+
 class DockerClient:
     """High-level client for the Docker Engine.
 
@@ -43,23 +65,7 @@ class DockerClient:
         ``max_pool_size`` (10), ``version`` (negotiated), ``use_ssh_client``, ``use_context``,
         ``user_agent`` and ``credstore_env``.
         """
-        timeout = kwargs.pop("timeout", DEFAULT_TIMEOUT_SECONDS)
-        max_pool_size = kwargs.pop("max_pool_size", DEFAULT_MAX_POOL_SIZE)
-        version = kwargs.pop("version", None)
-        use_ssh_client = kwargs.pop("use_ssh_client", False)
-        kwargs.pop("use_context", True)
-        passthrough = {
-            key: kwargs.pop(key) for key in ("user_agent", "credstore_env") if key in kwargs
-        }
-        params = kwargs_from_env(**kwargs)
-        return cls(
-            timeout=timeout,
-            max_pool_size=max_pool_size,
-            version=version,
-            use_ssh_client=use_ssh_client,
-            **params,
-            **passthrough,
-        )
+        return cls(**client_kwargs_from_env(kwargs))
 
     # Collections ------------------------------------------------------------------------------
     @property

@@ -28,7 +28,7 @@ from docker.errors import APIError, BuildError, DockerException, InvalidVersion,
 from docker.models.images import BuildLogStream, Image
 from tests.support.wire import RecordingProxy
 
-pytestmark = pytest.mark.usefixtures("engine", "isolated_home")
+pytestmark = pytest.mark.usefixtures("engine", "isolated_home", "remove_new_containers")
 
 
 def _tag(kind: str) -> str:

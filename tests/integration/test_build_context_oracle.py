@@ -24,7 +24,7 @@ import pytest
 import docker
 from docker.utils.build import exclude_paths, read_dockerignore
 
-pytestmark = pytest.mark.usefixtures("engine")
+pytestmark = pytest.mark.usefixtures("engine", "remove_new_containers")
 
 DOCKERFILE = "FROM busybox:latest\nCOPY . /ctx\n"
 LIST_SCRIPT = (

@@ -24,6 +24,7 @@ from urllib.parse import parse_qs
 import pytest
 
 import docker
+import docker.aio
 from docker.aio import AsyncAPIClient
 from docker.errors import APIError, InvalidArgument, NotFound
 from docker.models.configs import Config
@@ -1030,5 +1031,32 @@ def test_async_low_level(
                 await asyncio.sleep(0.5)
             assert data.startswith(b"aio")
             assert await api.remove_service(created["ID"]) is True
+
+    asyncio.run(main())
+
+
+def test_async_high_level(swarm: dict[str, Any], busybox: str) -> None:
+    async def main() -> None:
+        async with docker.aio.AsyncDockerClient() as client:
+            sw = client.swarm
+            await sw.reload()
+            assert sw.id == (await client.api.inspect_swarm())["ID"]
+            nodes = await client.nodes.list()
+            assert [n.id for n in nodes] == [swarm["node_id"]]
+            secret = await client.secrets.create(name=_name("asecret"), data=b"s3cret")
+            config = await client.configs.create(name=_name("aconfig"), data="cfg")
+            try:
+                assert secret.id in [s.id for s in await client.secrets.list()]
+                assert (await client.configs.get(config.id)).name == config.name
+                service = await client.services.create(
+                    busybox, ["sleep", "300"], name=_name("asvc")
+                )
+                try:
+                    assert (await client.services.get(service.id)).name == service.name
+                finally:
+                    await service.remove()
+            finally:
+                await secret.remove()
+                await config.remove()
 
     asyncio.run(main())
