@@ -33,6 +33,7 @@ MIXINS = [
     ("docker.api.exec_api", "ExecApiMixin"),
     ("docker.api.image", "ImageApiMixin"),
     ("docker.api.network", "NetworkApiMixin"),
+    ("docker.api.plugin", "PluginApiMixin"),
     ("docker.api.secret", "SecretApiMixin"),
     ("docker.api.service", "ServiceApiMixin"),
     ("docker.api.swarm", "SwarmApiMixin"),

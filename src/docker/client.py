@@ -12,6 +12,7 @@ from .models.containers import ContainerCollection
 from .models.images import ImageCollection
 from .models.networks import NetworkCollection
 from .models.nodes import NodeCollection
+from .models.plugins import PluginCollection
 from .models.secrets import SecretCollection
 from .models.services import ServiceCollection
 from .models.swarm import Swarm
@@ -92,6 +93,11 @@ class DockerClient:
     def nodes(self) -> NodeCollection:
         """The swarm's nodes: get and list them."""
         return NodeCollection(client=self)
+
+    @property
+    def plugins(self) -> PluginCollection:
+        """The daemon's plugins: create, install, get and list them."""
+        return PluginCollection(client=self)
 
     @property
     def secrets(self) -> SecretCollection:

@@ -53,9 +53,14 @@ class TLSConfig:
             if not (
                 cert_file and key_file and os.path.isfile(cert_file) and os.path.isfile(key_file)
             ):
+                missing = [
+                    f"{what} {path!r}"
+                    for what, path in (("certificate", cert_file), ("key", key_file))
+                    if not (path and os.path.isfile(path))
+                ]
                 raise TLSParameterError(
                     "client_cert must name an existing client certificate file and an "
-                    "existing key file"
+                    f"existing key file (no such file: {', '.join(missing)})"
                 )
             self.cert = (cert_file, key_file)
 

@@ -51,7 +51,6 @@ def no_fd_leak() -> Iterator[None]:
         ("fd://", "fd protocol is not implemented"),
         ("npipe:////./pipe/docker_engine", "only supported on Windows"),
         ("ssh://user@host", "not supported by this version"),
-        ("https://127.0.0.1:2376", "not supported by this version"),
     ],
 )
 def test_bad_or_unsupported_urls(url: str, message: str) -> None:

@@ -19,6 +19,7 @@ from ..models.containers import Container, ContainerCollection, ExecResult
 from ..models.images import Image, ImageCollection, RegistryData
 from ..models.networks import Network, NetworkCollection
 from ..models.nodes import Node, NodeCollection
+from ..models.plugins import Plugin, PluginCollection
 from ..models.secrets import Secret, SecretCollection
 from ..models.services import Service, ServiceCollection
 from ..models.swarm import Swarm
@@ -199,6 +200,32 @@ class AsyncNetworkApiMixin:
     async def disconnect_container_from_network(self, container: str, net_id: str, force: bool = False) -> None:
         raise NotImplementedError
 
+class AsyncPluginApiMixin:
+    """Typing of :class:`docker.api.plugin.PluginApiMixin` for the async client."""
+
+    async def configure_plugin(self, name: str, options: Any) -> bool:
+        raise NotImplementedError
+    async def create_plugin(self, name: str, plugin_data_dir: str, gzip: bool = False) -> bool:
+        raise NotImplementedError
+    async def disable_plugin(self, name: str, force: bool = False) -> bool:
+        raise NotImplementedError
+    async def enable_plugin(self, name: str, timeout: int = 0) -> bool:
+        raise NotImplementedError
+    async def inspect_plugin(self, name: str) -> dict[str, Any]:
+        raise NotImplementedError
+    async def pull_plugin(self, remote: str, privileges: list[dict[str, Any]], name: str | None = None) -> AsyncStream[dict[str, Any]]:
+        raise NotImplementedError
+    async def plugins(self) -> list[dict[str, Any]]:
+        raise NotImplementedError
+    async def plugin_privileges(self, name: str) -> list[dict[str, Any]]:
+        raise NotImplementedError
+    async def push_plugin(self, name: str) -> AsyncStream[dict[str, Any]]:
+        raise NotImplementedError
+    async def remove_plugin(self, name: str, force: bool = False) -> bool:
+        raise NotImplementedError
+    async def upgrade_plugin(self, name: str, remote: str, privileges: list[dict[str, Any]]) -> AsyncStream[dict[str, Any]]:
+        raise NotImplementedError
+
 class AsyncSecretApiMixin:
     """Typing of :class:`docker.api.secret.SecretApiMixin` for the async client."""
 
@@ -274,7 +301,7 @@ class AsyncVolumeApiMixin:
         raise NotImplementedError
 
 
-class AsyncEndpoints(AsyncBuildApiMixin, AsyncConfigApiMixin, AsyncContainerApiMixin, AsyncDaemonApiMixin, AsyncExecApiMixin, AsyncImageApiMixin, AsyncNetworkApiMixin, AsyncSecretApiMixin, AsyncServiceApiMixin, AsyncSwarmApiMixin, AsyncVolumeApiMixin):
+class AsyncEndpoints(AsyncBuildApiMixin, AsyncConfigApiMixin, AsyncContainerApiMixin, AsyncDaemonApiMixin, AsyncExecApiMixin, AsyncImageApiMixin, AsyncNetworkApiMixin, AsyncPluginApiMixin, AsyncSecretApiMixin, AsyncServiceApiMixin, AsyncSwarmApiMixin, AsyncVolumeApiMixin):
     """Every endpoint of the async client, awaited."""
 
 
@@ -456,6 +483,36 @@ class AsyncNodeCollection(NodeCollection):
     async def get(self, node_id: str) -> AsyncNode:
         raise NotImplementedError
     async def list(self, *args: Any, **kwargs: Any) -> builtins.list[AsyncNode]:
+        raise NotImplementedError
+
+class AsyncPlugin(Plugin):
+    """Typing of :class:`docker.models.plugins.Plugin` on the async client."""
+
+    async def configure(self, options: Any) -> None:
+        raise NotImplementedError
+    async def disable(self, force: bool = False) -> None:
+        raise NotImplementedError
+    async def enable(self, timeout: int = 0) -> None:
+        raise NotImplementedError
+    async def push(self) -> Any:
+        raise NotImplementedError
+    async def remove(self, force: bool = False) -> bool:
+        raise NotImplementedError
+    async def upgrade(self, remote: str | None = None) -> Any:
+        raise NotImplementedError
+    async def reload(self) -> None:
+        raise NotImplementedError
+
+class AsyncPluginCollection(PluginCollection):
+    """Typing of :class:`docker.models.plugins.PluginCollection` on the async client."""
+
+    async def create(self, name: str, plugin_data_dir: str, gzip: bool = False) -> AsyncPlugin:
+        raise NotImplementedError
+    async def get(self, name: str) -> AsyncPlugin:
+        raise NotImplementedError
+    async def install(self, remote_name: str, local_name: str | None = None) -> AsyncPlugin:
+        raise NotImplementedError
+    async def list(self) -> builtins.list[AsyncPlugin]:
         raise NotImplementedError
 
 class AsyncSecret(Secret):

@@ -24,6 +24,7 @@ from ..api.daemon import DaemonApiMixin
 from ..api.exec_api import ExecApiMixin
 from ..api.image import ImageApiMixin
 from ..api.network import NetworkApiMixin
+from ..api.plugin import PluginApiMixin
 from ..api.secret import SecretApiMixin
 from ..api.service import ServiceApiMixin
 from ..api.swarm import SwarmApiMixin
@@ -35,6 +36,7 @@ from ..models.containers import ContainerCollection
 from ..models.images import ImageCollection
 from ..models.networks import NetworkCollection
 from ..models.nodes import NodeCollection
+from ..models.plugins import PluginCollection
 from ..models.secrets import SecretCollection
 from ..models.services import ServiceCollection
 from ..models.swarm import Swarm
@@ -55,6 +57,7 @@ if TYPE_CHECKING:
         AsyncImageCollection,
         AsyncNetworkCollection,
         AsyncNodeCollection,
+        AsyncPluginCollection,
         AsyncSecretCollection,
         AsyncServiceCollection,
         AsyncSwarm,
@@ -71,6 +74,7 @@ else:
         ExecApiMixin,
         ImageApiMixin,
         NetworkApiMixin,
+        PluginApiMixin,
         SecretApiMixin,
         ServiceApiMixin,
         SwarmApiMixin,
@@ -401,6 +405,11 @@ class AsyncDockerClient:
     def nodes(self) -> AsyncNodeCollection:
         """The swarm's nodes: ``await client.nodes.list()``, ``get``."""
         return cast("AsyncNodeCollection", NodeCollection(client=self))
+
+    @property
+    def plugins(self) -> AsyncPluginCollection:
+        """The daemon's plugins: ``await client.plugins.install(...)``, ``create``, ``get``."""
+        return cast("AsyncPluginCollection", PluginCollection(client=self))
 
     @property
     def secrets(self) -> AsyncSecretCollection:

@@ -49,6 +49,7 @@ from .daemon import DaemonApiMixin
 from .exec_api import ExecApiMixin
 from .image import ImageApiMixin
 from .network import NetworkApiMixin
+from .plugin import PluginApiMixin
 from .secret import SecretApiMixin
 from .service import ServiceApiMixin
 from .swarm import SwarmApiMixin
@@ -79,12 +80,9 @@ def make_transport(
             "`ssh -L /tmp/docker.sock:/var/run/docker.sock user@host`."
         )
     if base_url.startswith("https://"):
-        raise DockerException(
-            f"TLS connections ({base_url}) are not supported by this version of the library "
-            "yet; use a unix socket or plain tcp:// address."
-        )
-    if tls:
-        raise DockerException("TLS is not supported by this version of the library yet.")
+        from ..transport.tls import TLSTransport
+
+        return TLSTransport(base_url, timeout, max_pool_size, tls or True)
     from ..transport.tcp import TCPTransport
 
     return TCPTransport(base_url, timeout, max_pool_size)
@@ -150,6 +148,16 @@ class ClientCore:
 
     def _init_io(self) -> None:
         """Set up what the driver needs (connection pool...); subclasses implement it."""
+
+    def _configure_tls(self, tls: Any) -> None:
+        """Use ``tls`` (a TLSConfig) for new connections (``TLSConfig.configure_client``)."""
+        configure = getattr(self._transport, "configure", None)
+        if configure is None:
+            raise TLSParameterError(
+                f"This client connects to {self.base_url} without TLS; pass tls= and a "
+                "tcp:// or https:// base_url when creating it."
+            )
+        configure(tls)
 
     # API version ----------------------------------------------------------------------------
     @property
@@ -270,6 +278,7 @@ class APIClient(
     ExecApiMixin,
     ImageApiMixin,
     NetworkApiMixin,
+    PluginApiMixin,
     SecretApiMixin,
     ServiceApiMixin,
     SwarmApiMixin,

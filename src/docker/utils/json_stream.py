@@ -59,6 +59,28 @@ def _utf8_decoder() -> codecs.IncrementalDecoder:
     return codecs.getincrementaldecoder("utf-8")(errors="replace")
 
 
+def _json_lines(text: str) -> list[Any] | None:
+    """The values of ``text`` when each non-blank line holds exactly one JSON value, else None.
+
+    Joining the lines with commas inside brackets gives valid JSON only in that case (a
+    newline inside a value, or two values on one line, makes the joined text invalid), so one
+    ``json.loads`` decodes them all.
+    """
+    try:  # the common case: no blank lines
+        values: list[Any] = json.loads("[" + text.replace("\n", ",") + "]")
+        return values
+    except ValueError:
+        pass
+    lines = [line for line in text.split("\n") if line and not line.isspace()]
+    if not lines:
+        return []
+    try:
+        values = json.loads("[" + ",".join(lines) + "]")
+    except ValueError:
+        return None
+    return values
+
+
 class JSONStreamDecoder:
     """Incremental decoder for a stream of concatenated JSON values.
 
@@ -145,6 +167,13 @@ class JSONStreamDecoder:
 
     def _parse(self, text: str, pos: int, out: list[Any]) -> None:
         """Decode the values in ``text[pos:]``; keep a trailing incomplete one as pending."""
+        last_newline = text.rfind("\n")
+        if last_newline > pos:
+            # The daemon's streams are JSON lines: decode all complete lines in one C call.
+            lines = _json_lines(text[pos:last_newline])
+            if lines is not None:
+                out.extend(lines)
+                pos = last_newline + 1
         append = out.append
         end_of_text = len(text)
         ws_match = _skip_ws
