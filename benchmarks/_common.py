@@ -53,8 +53,15 @@ __all__ = [
     "raw_connect",
     "raw_drain",
     "raw_upgrade",
+    "remove_quietly",
     "worker_ops",
 ]
+
+
+def remove_quietly(api: Any, container: str) -> None:
+    """``remove_container(force=True)``, ignoring a container already gone or being removed
+    (other users of the engine may clean up at the same time)."""
+    worker_ops.remove_quietly(api, container)
 
 
 def clean_env() -> dict[str, str]:

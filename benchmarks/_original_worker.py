@@ -174,7 +174,18 @@ def op_attach(clients: Clients, args: dict[str, Any]) -> tuple[int, dict[str, An
             output.close()
         return elapsed, {"bytes": total, "first_piece": len(first), "cpu_ns": cpu_ns}
     finally:
+        remove_quietly(api, container)
+
+
+def remove_quietly(api: Any, container: str) -> None:
+    """``remove_container(force=True)``, ignoring 404 (gone) and 409 (removal in progress)."""
+    import docker.errors
+
+    try:
         api.remove_container(container, force=True)
+    except docker.errors.APIError as exc:
+        if getattr(exc, "status_code", None) not in (404, 409):
+            raise
 
 
 def _rss_kb() -> int:

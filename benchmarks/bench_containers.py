@@ -50,6 +50,7 @@ from _common import (
     met,
     meta_block,
     ours,
+    remove_quietly,
 )
 
 ROUNDS = 10
@@ -67,7 +68,7 @@ Run = Callable[[int], list[tuple[int, dict[str, Any]]]]
 
 def cleanup(api: Any, kind: str) -> None:
     for c in api.containers(all=True, filters={"label": f"{LABEL}={kind}"}):
-        api.remove_container(c["Id"], force=True)
+        remove_quietly(api, c["Id"])
 
 
 def make_containers(api: Any, n: int, log: Callable[[str], None]) -> None:

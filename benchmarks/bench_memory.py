@@ -49,6 +49,7 @@ from _common import (
     one_shot,
     raw_connect,
     raw_read_head,
+    remove_quietly,
     worker_ops,
 )
 
@@ -166,7 +167,7 @@ def setup(api: Any, size: int, log: Callable[[str], None]) -> str:
 
 def cleanup(api: Any) -> None:
     for c in api.containers(all=True, filters={"label": f"{LABEL}=memory"}):
-        api.remove_container(c["Id"], force=True)
+        remove_quietly(api, c["Id"])
 
 
 def run_one(who: str, op: str, container: str) -> dict[str, Any]:

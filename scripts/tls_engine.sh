@@ -11,7 +11,7 @@
 # and an empty config file. It listens on
 #   * tcp://127.0.0.1:2376 with --tlsverify (client certificate required), and
 #   * unix:///var/run/dsdk-tls.sock (plain, for set-up and for the status check).
-# No bridge, no iptables rules: it only answers API calls.
+# Its own bridge (dsdk-tls0), no iptables rules: it only answers API calls.
 #
 # Certificates (openssl, generated once) under /var/lib/docker-testbed/tls/:
 #   ca.pem ca-key.pem            the CA the daemon trusts and the clients use
@@ -37,6 +37,8 @@ LOG_DIR=/var/log/docker-testbed
 LOG=$LOG_DIR/dsdk-tls-dockerd.log
 LOCK=/run/docker-testbed/tls-engine.lock
 PORT=2376
+BRIDGE=dsdk-tls0
+BRIDGE_CIDR=172.30.231.1/24
 WAIT=60
 
 say()  { printf '%s: %s\n' "$PROG" "$*"; }
@@ -130,6 +132,13 @@ cmd_up() {
         fi
         rm -f "$PIDFILE" "$SOCK"
         mkdir -p "$DATA_ROOT" "$EXEC_ROOT"
+        # Its own bridge: with --bridge=none, dockerd deletes the docker0 interface at start-up,
+        # which is the main engine's bridge in this (host) network namespace.
+        if ! ip link show "$BRIDGE" >/dev/null 2>&1; then
+            ip link add "$BRIDGE" type bridge
+            ip addr add "$BRIDGE_CIDR" dev "$BRIDGE"
+        fi
+        ip link set "$BRIDGE" up
         printf '\n===== %s %s starting =====\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$PROG" >>"$LOG"
         (
             for fdpath in /proc/"$BASHPID"/fd/*; do
@@ -144,7 +153,7 @@ cmd_up() {
                 -H "unix://$SOCK" -H "tcp://127.0.0.1:$PORT" \
                 --tlsverify --tlscacert "$TLS_DIR/ca.pem" \
                 --tlscert "$TLS_DIR/server.pem" --tlskey "$TLS_DIR/server-key.pem" \
-                --bridge=none --iptables=false --ip-forward=false --ip-masq=false \
+                --bridge="$BRIDGE" --iptables=false --ip-forward=false --ip-masq=false \
                 </dev/null >>"$LOG" 2>&1
         ) &
         say "starting $DOCKERD (log: $LOG)"

@@ -2,7 +2,8 @@
 # scripts/workers.sh - two more Docker engines on this machine, each its own "host", for the
 # multi-engine swarm test (tests/integration/test_multi_engine.py).
 #
-#   bash scripts/workers.sh up      start (or keep) both worker engines; idempotent
+#   bash scripts/workers.sh up      start (or keep) both worker engines; idempotent; a worker
+#                                   found in a swarm (left over from a crash) leaves it
 #   bash scripts/workers.sh status  tell what answers; exit 0 only if both do
 #   bash scripts/workers.sh down    leave any swarm, stop the engines, remove the network
 #                                   (data dirs /var/lib/dsdk-wN are kept)
@@ -104,6 +105,26 @@ stop_pid() { # pid what wait
     return 1
 }
 
+# The containerd that worker N's dockerd started, when it still runs (e.g. left behind by a
+# dockerd that was killed): it would keep the new dockerd's containerd from starting.  The
+# pidfile goes too: dockerd takes any pid that kill -0 accepts, even a zombie not yet reaped,
+# for a running containerd and then times out waiting for it.
+stop_worker_containerd() { # N
+    local n=$1 name pid pidf
+    name=$(ns "$n") pidf="/var/run/$(ns "$1")/containerd/containerd.pid"
+    pid=$(head -n1 "$pidf" 2>/dev/null || true)
+    if [[ $pid =~ ^[0-9]+$ ]] && pid_running "$pid" &&
+        [[ $(readlink "/proc/$pid/exe" 2>/dev/null) == /usr/bin/containerd* ]] &&
+        [[ $(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null) == *"/var/run/$name/"* ]]; then
+        sleep 1 # dockerd normally stops its containerd itself
+        if pid_running "$pid"; then
+            say "$name: stopping containerd (pid $pid) left by dockerd"
+            stop_pid "$pid" "$name containerd" 15 || true
+        fi
+    fi
+    rm -f "$pidf"
+}
+
 ensure_tools() {
     local missing=() pkg
     command -v ip >/dev/null || missing+=(iproute2)
@@ -167,6 +188,7 @@ start_worker() { # N
         say "$name: dockerd pid $pid does not answer yet; waiting for it"
     else
         rm -f "$pidf"
+        stop_worker_containerd "$n"
         mkdir -p "/var/lib/$name" "/var/run/$name"
         cfg="/var/lib/$name/daemon.json"
         [ -s "$cfg" ] || printf '{}\n' >"$cfg"
@@ -267,7 +289,7 @@ cmd_up() {
 }
 
 cmd_down() {
-    local n pid name containerd_pid
+    local n pid name
     mkdir -p "$RUN_DIR"
     exec 8>"$RUN_DIR/workers.lock"
     flock -w 300 8 || die "another workers.sh is running (lock $RUN_DIR/workers.lock)"
@@ -276,7 +298,6 @@ cmd_down() {
         if ping_sock "$(sock "$n")"; then
             leave_stale_swarm "$n"
         fi
-        containerd_pid=$(head -n1 "/var/run/$name/containerd/containerd.pid" 2>/dev/null || true)
         if pid=$(worker_pid "$n"); then
             say "$name: stopping dockerd (pid $pid)"
             stop_pid "$pid" "$name dockerd" "$STOP_WAIT" || true
@@ -287,11 +308,7 @@ cmd_down() {
         else
             say "$name: not running"
         fi
-        if [[ $containerd_pid =~ ^[0-9]+$ ]] && pid_running "$containerd_pid" &&
-            [[ $(readlink "/proc/$containerd_pid/exe" 2>/dev/null) == /usr/bin/containerd* ]]; then
-            sleep 1
-            pid_running "$containerd_pid" && { say "$name: stopping containerd (pid $containerd_pid) left by dockerd"; stop_pid "$containerd_pid" "$name containerd" 15 || true; }
-        fi
+        stop_worker_containerd "$n"
         rm -f "$(pidfile "$n")" "$(pidfile "$n").start"
         ip link del "$name-h" 2>/dev/null || true
         if [ -e "/var/run/netns/$name" ]; then

@@ -5,14 +5,29 @@
 method per endpoint; :mod:`docker.aio` has the asyncio clients of the same shape.
 """
 
-from . import api, auth, constants, credentials, errors, models, tls, transport, types, utils
+from . import (
+    api,
+    auth,
+    constants,
+    context,
+    credentials,
+    errors,
+    models,
+    tls,
+    transport,
+    types,
+    utils,
+)
 from .api import APIClient
-from .client import DockerClient, from_env
+from .client import DockerClient, from_context, from_env
+from .context import Context, ContextAPI
 from .tls import TLSConfig
 from .version import __title__, __version__
 
 __all__ = [
     "APIClient",
+    "Context",
+    "ContextAPI",
     "DockerClient",
     "TLSConfig",
     "__title__",
@@ -20,8 +35,10 @@ __all__ = [
     "api",
     "auth",
     "constants",
+    "context",
     "credentials",
     "errors",
+    "from_context",
     "from_env",
     "models",
     "tls",

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any, TypeVar
 
 from ._core.modelcall import ModelCall, run_model_sync
 from .api.client import APIClient
 from .constants import DEFAULT_MAX_POOL_SIZE, DEFAULT_TIMEOUT_SECONDS
+from .context import ContextAPI
 from .models.configs import ConfigCollection
 from .models.containers import ContainerCollection
 from .models.images import ImageCollection
@@ -19,7 +21,7 @@ from .models.swarm import Swarm
 from .models.volumes import VolumeCollection
 from .utils.utils import kwargs_from_env
 
-__all__ = ["DockerClient", "from_env"]
+__all__ = ["ContextAPI", "DockerClient", "from_context", "from_env"]
 
 R = TypeVar("R")
 
@@ -28,8 +30,12 @@ def client_kwargs_from_env(kwargs: dict[str, Any]) -> dict[str, Any]:
     """The client arguments ``from_env(**kwargs)`` stands for (shared by the async client).
 
     ``timeout``, ``max_pool_size``, ``version``, ``use_ssh_client``, ``user_agent`` and
-    ``credstore_env`` are passed on; ``use_context`` is accepted; the rest (``environment``)
-    goes to :func:`~docker.utils.kwargs_from_env`.
+    ``credstore_env`` are passed on; the rest (``environment``) goes to
+    :func:`~docker.utils.kwargs_from_env`.  Without ``DOCKER_HOST``, and unless
+    ``use_context=False``, the address and TLS settings come from the context the Docker CLI
+    would use: ``DOCKER_CONTEXT``, then config.json's ``currentContext``, then the default
+    socket (TLS settings from ``DOCKER_TLS_VERIFY``/``DOCKER_CERT_PATH`` win over the
+    context's).
     """
     kwargs = dict(kwargs)
     params: dict[str, Any] = {
@@ -38,11 +44,30 @@ def client_kwargs_from_env(kwargs: dict[str, Any]) -> dict[str, Any]:
         "version": kwargs.pop("version", None),
         "use_ssh_client": kwargs.pop("use_ssh_client", False),
     }
-    kwargs.pop("use_context", True)
+    use_context = kwargs.pop("use_context", True)
     for key in ("user_agent", "credstore_env"):
         if key in kwargs:
             params[key] = kwargs.pop(key)
-    params.update(kwargs_from_env(**kwargs))
+    environment = kwargs.get("environment") or os.environ
+    env_params = kwargs_from_env(**kwargs)
+    if use_context and "base_url" not in env_params:
+        for key, value in ContextAPI.kwargs_from_context(environment=environment).items():
+            env_params.setdefault(key, value)
+    params.update(env_params)
+    return params
+
+
+def client_kwargs_from_context(name: str | None, kwargs: dict[str, Any]) -> dict[str, Any]:
+    """The client arguments ``from_context(name, **kwargs)`` stands for."""
+    kwargs = dict(kwargs)
+    params: dict[str, Any] = {
+        "timeout": kwargs.pop("timeout", DEFAULT_TIMEOUT_SECONDS),
+        "max_pool_size": kwargs.pop("max_pool_size", DEFAULT_MAX_POOL_SIZE),
+        "version": kwargs.pop("version", None),
+        "use_ssh_client": kwargs.pop("use_ssh_client", False),
+    }
+    params.update(ContextAPI.kwargs_from_context(name=name))
+    params.update(kwargs)
     return params
 
 
@@ -62,11 +87,25 @@ class DockerClient:
         """A client configured from the environment, as the Docker CLI would be.
 
         Reads ``DOCKER_HOST``, ``DOCKER_TLS_VERIFY`` and ``DOCKER_CERT_PATH`` (from
-        ``environment=`` when given, else ``os.environ``).  Also takes ``timeout`` (60),
+        ``environment=`` when given, else ``os.environ``); without ``DOCKER_HOST``, the
+        context in ``DOCKER_CONTEXT`` or config.json's ``currentContext`` (unless
+        ``use_context=False``), else the default socket.  Also takes ``timeout`` (60),
         ``max_pool_size`` (10), ``version`` (negotiated), ``use_ssh_client``, ``use_context``,
         ``user_agent`` and ``credstore_env``.
         """
         return cls(**client_kwargs_from_env(kwargs))
+
+    @classmethod
+    def from_context(cls, name: str | None = None, **kwargs: Any) -> DockerClient:
+        """A client for the Docker context ``name``, as ``docker --context NAME`` would use.
+
+        Without a name: ``DOCKER_CONTEXT``, then config.json's ``currentContext``, then
+        ``default``. A context that does not exist gives a client for the default socket.
+        Takes ``timeout`` (60), ``max_pool_size`` (10), ``version`` and ``use_ssh_client``;
+        other keyword arguments (``base_url``, ``tls``, ``user_agent``...) override the
+        context's.
+        """
+        return cls(**client_kwargs_from_context(name, kwargs))
 
     # Collections ------------------------------------------------------------------------------
     @property
@@ -174,3 +213,4 @@ class DockerClient:
 
 
 from_env = DockerClient.from_env
+from_context = DockerClient.from_context

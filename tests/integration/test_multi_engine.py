@@ -86,7 +86,7 @@ def cluster(engine: str) -> Iterator[Cluster]:
         manager = docker.APIClient(timeout=60)
         client = docker.DockerClient(timeout=60)
         workers: list[docker.APIClient] = []
-        swarm_made = False
+        swarm_ours = False  # True from just before init_swarm: a swarm then is ours
         try:
             if _local_state(manager) != "inactive":
                 pytest.fail(
@@ -100,10 +100,10 @@ def cluster(engine: str) -> Iterator[Cluster]:
                     f"{up.stdout}\n{up.stderr}"
                 )
             workers = [docker.APIClient(base_url=url, timeout=60) for url in WORKER_SOCKETS]
+            swarm_ours = True
             manager_node = manager.init_swarm(
                 advertise_addr=MANAGER_ADDR, listen_addr=f"{MANAGER_ADDR}:2377"
             )
-            swarm_made = True
             token = manager.inspect_swarm()["JoinTokens"]["Worker"]
             worker_nodes = []
             for api, addr in zip(workers, WORKER_ADDRS, strict=True):
@@ -117,15 +117,16 @@ def cluster(engine: str) -> Iterator[Cluster]:
             yield Cluster(manager, client, workers, manager_node, worker_nodes)
         finally:
             problems: list[str] = []
-            for api in workers:
+            for api, url in zip(workers, WORKER_SOCKETS, strict=False):
                 try:
                     if _local_state(api) != "inactive":
                         api.leave_swarm(force=True)
                 except Exception as exc:  # keep cleaning up
-                    problems.append(f"worker {api.base_url} leave: {exc!r}")
-            if swarm_made:
+                    problems.append(f"worker {url} leave: {exc!r}")
+            if swarm_ours:
                 try:
-                    manager.leave_swarm(force=True)
+                    if _local_state(manager) != "inactive":
+                        manager.leave_swarm(force=True)
                 except Exception as exc:
                     problems.append(f"manager leave: {exc!r}")
             for api in workers:

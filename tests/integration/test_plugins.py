@@ -81,7 +81,9 @@ def proxy(engine: str) -> Iterator[RecordingProxy]:
 
 
 def _errors(items: list[dict[str, Any]]) -> list[str]:
-    return [str(item.get("error")) for item in items if item.get("error") or item.get("errorDetail")]
+    return [
+        str(item.get("error")) for item in items if item.get("error") or item.get("errorDetail")
+    ]
 
 
 def _env(attrs: dict[str, Any]) -> list[str]:
@@ -210,19 +212,17 @@ def test_gzip_archive_is_sent_compressed(
 
 def test_argument_checks(api: docker.APIClient) -> None:
     with pytest.raises(NullResource):
-        api.configure_plugin(None, {})
+        api.configure_plugin(None, {})  # type: ignore[arg-type]
     with pytest.raises(NullResource):
         api.push_plugin("")
     with pytest.raises(NullResource):
-        api.remove_plugin(None)
+        api.remove_plugin(None)  # type: ignore[arg-type]
     with pytest.raises(NotFound):
         api.inspect_plugin(f"{PREFIX}no-such-plugin")
-    with docker.APIClient(version="1.24") as old:
-        with pytest.raises(InvalidVersion):
-            old.plugins()
-    with docker.APIClient(version="1.25") as old:
-        with pytest.raises(InvalidVersion):
-            old.upgrade_plugin("x", "y", [])
+    with docker.APIClient(version="1.24") as old, pytest.raises(InvalidVersion):
+        old.plugins()
+    with docker.APIClient(version="1.25") as old, pytest.raises(InvalidVersion):
+        old.upgrade_plugin("x", "y", [])
 
 
 # ------------------------------------------------------------------------------------------------
@@ -357,7 +357,12 @@ def test_async_lifecycle(names: Names, plugin_dir: Callable[..., str]) -> None:
 # Models, sync
 
 
-def test_models(names: Names, plugin_dir: Callable[..., str], proxy: RecordingProxy) -> None:
+def test_models(
+    names: Names,
+    plugin_dir: Callable[..., str],
+    proxy: RecordingProxy,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     remote = names.remote()
     remote_v2 = names.remote()
     local = names.local()
@@ -387,6 +392,15 @@ def test_models(names: Names, plugin_dir: Callable[..., str], proxy: RecordingPr
         assert not _errors(list(v2.push()))
         v2.remove(force=True)
 
+        # Privileges not granted: the in-stream failure becomes an APIError.
+        with monkeypatch.context() as patch:
+            patch.setattr(client.api, "plugin_privileges", lambda name: [])
+            with pytest.raises(APIError) as refused:
+                client.plugins.install(remote, local)
+        assert "privileges" in str(refused.value.explanation)
+        with pytest.raises(NotFound):
+            client.plugins.get(local)
+
         installed = client.plugins.install(remote, local)
         assert installed.name == f"{local}:latest"
         assert installed.enabled is False
@@ -402,6 +416,10 @@ def test_models(names: Names, plugin_dir: Callable[..., str], proxy: RecordingPr
         assert items and not _errors(items)
         assert installed.attrs["PluginReference"] == remote_v2
         assert installed.attrs["Config"]["Description"].startswith("model two")
+        # Stopping early closes the stream (no warning about an unclosed connection).
+        again = installed.upgrade(remote_v2)
+        assert isinstance(next(again), dict)
+        again.close()
         assert installed.remove(force=True) is True
         with pytest.raises(NotFound):
             client.plugins.get(local)

@@ -24,37 +24,16 @@ import docker
 from docker.aio import AsyncAPIClient
 from docker.errors import DaemonConnectionError, TLSParameterError
 from docker.tls import TLSConfig
+from docker.transport.base import Connection
 from docker.transport.tls import TLSTransport
-
-ROOT = Path(__file__).resolve().parents[2]
-SCRIPT = ROOT / "scripts" / "tls_engine.sh"
-CERTS = Path("/var/lib/docker-testbed/tls")
-TLS_URL = "tcp://127.0.0.1:2376"
-TLS_SOCK = "/var/run/dsdk-tls.sock"
+from tests.support.tls_engine import TLS_SOCK, TLS_URL, cert, run_tls_engine
 
 pytestmark = pytest.mark.engine
 
 
-def _script(action: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        ["bash", str(SCRIPT), action], capture_output=True, text=True, timeout=180, check=False
-    )
-
-
 @pytest.fixture(scope="module", autouse=True)
 def tls_engine(engine: str) -> Iterator[None]:
-    try:
-        started = _script("up")
-        if started.returncode != 0:
-            pytest.fail(f"scripts/tls_engine.sh up failed:\n{started.stdout}\n{started.stderr}")
-        yield
-    finally:
-        stopped = _script("down")
-        assert stopped.returncode == 0, stopped.stdout + stopped.stderr
-
-
-def cert(name: str) -> str:
-    return str(CERTS / name)
+    yield from run_tls_engine()
 
 
 def good_tls() -> TLSConfig:
@@ -340,3 +319,106 @@ def test_certificate_key_mismatch_is_named() -> None:
         docker.APIClient(base_url=TLS_URL, tls=tls)
     text = str(info.value)
     assert "other-client-key.pem" in text and "client.pem" in text and "mismatch" in text
+
+
+# ----------------------------------------------------------------------------------------------
+# the pool's liveness check on TLS sockets
+
+
+def test_idle_tls_connection_closed_by_the_peer_is_stale() -> None:
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert("server.pem"), cert("server-key.pem"))
+    listener = socket.create_server(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
+    close_now = threading.Event()
+
+    def serve() -> None:
+        conn, _ = listener.accept()
+        with context.wrap_socket(conn, server_side=True):
+            close_now.wait(10)
+        listener.close()
+
+    server = threading.Thread(target=serve, daemon=True)
+    server.start()
+    transport = TLSTransport(
+        f"https://127.0.0.1:{port}", tls=TLSConfig(ca_cert=cert("ca.pem"), verify=True)
+    )
+    conn = Connection(transport.connect(10), transport)
+    try:
+        conn.settimeout(10)
+        time.sleep(0.2)  # the TLS 1.3 session tickets arrive: no application data
+        assert not conn.is_stale()
+        close_now.set()
+        server.join(10)
+        deadline = time.monotonic() + 5
+        while not conn.is_stale():
+            assert time.monotonic() < deadline, "the closed connection was not seen as stale"
+            time.sleep(0.05)
+    finally:
+        conn.close()
+
+
+def test_configure_client_switches_the_tls_settings() -> None:
+    client = docker.APIClient(base_url=TLS_URL, tls=good_tls(), version="1.41")
+    try:
+        assert client.ping() is True
+        TLSConfig(ca_cert=cert("other-ca.pem"), verify=True).configure_client(client)
+        client.close()  # drop the idle connection made with the old settings
+        with pytest.raises(DaemonConnectionError, match="not signed by the CA in"):
+            client.ping()
+    finally:
+        client.close()
+    with docker.APIClient(version="1.41") as plain, pytest.raises(TLSParameterError):
+        good_tls().configure_client(plain)
+
+
+# ----------------------------------------------------------------------------------------------
+# upgraded connections over TLS
+
+
+@pytest.fixture(scope="module")
+def tls_image() -> str:
+    """alpine:3.10 copied from the main engine into the TLS engine."""
+    cli = shutil.which("docker")
+    assert cli is not None
+    saved = subprocess.run(
+        [cli, "-H", "unix:///var/run/docker.sock", "save", "alpine:3.10"],
+        capture_output=True,
+        timeout=120,
+        check=True,
+    )
+    subprocess.run(
+        [cli, "-H", f"unix://{TLS_SOCK}", "load"],
+        input=saved.stdout,
+        capture_output=True,
+        timeout=120,
+        check=True,
+    )
+    return "alpine:3.10"
+
+
+def test_attach_over_tls_and_half_close_is_refused_clearly(tls_image: str) -> None:
+    with docker.APIClient(base_url=TLS_URL, tls=good_tls()) as client:
+        cid = client.create_container(
+            tls_image,
+            ["head", "-n", "1"],
+            stdin_open=True,
+            host_config=client.create_host_config(network_mode="none"),
+        )["Id"]
+        try:
+            sock = client.attach_socket(cid, params={"stdin": 1, "stdout": 1, "stream": 1})
+            try:
+                client.start(cid)
+                sock.sendall(b"hello over tls\n")
+                with pytest.raises(OSError, match="Cannot half-close .* TLS"):
+                    sock.shutdown_write()
+                sock.settimeout(20)
+                out = b""
+                while data := sock.recv(4096):
+                    out += data
+            finally:
+                sock.close()
+            assert out.endswith(b"hello over tls\n")
+            assert client.wait(cid, timeout=20)["StatusCode"] == 0
+        finally:
+            client.remove_container(cid, force=True)

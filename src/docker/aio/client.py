@@ -29,7 +29,7 @@ from ..api.secret import SecretApiMixin
 from ..api.service import ServiceApiMixin
 from ..api.swarm import SwarmApiMixin
 from ..api.volume import VolumeApiMixin
-from ..client import client_kwargs_from_env
+from ..client import client_kwargs_from_context, client_kwargs_from_env
 from ..errors import APIError, DockerException, ProtocolError, TransportError, api_error_for
 from ..models.configs import ConfigCollection
 from ..models.containers import ContainerCollection
@@ -379,6 +379,11 @@ class AsyncDockerClient:
     def from_env(cls, **kwargs: Any) -> AsyncDockerClient:
         """A client configured from the environment, like :func:`docker.from_env`."""
         return cls(**client_kwargs_from_env(kwargs))
+
+    @classmethod
+    def from_context(cls, name: str | None = None, **kwargs: Any) -> AsyncDockerClient:
+        """A client for the Docker context ``name``, like :func:`docker.from_context`."""
+        return cls(**client_kwargs_from_context(name, kwargs))
 
     # Collections: the sync ones bound to this client; their methods return coroutines.
     @property

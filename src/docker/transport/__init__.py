@@ -1,4 +1,4 @@
-"""Ways to reach the daemon: unix socket and TCP (TLS, SSH and named pipes come later)."""
+"""Ways to reach the daemon: unix socket, TCP and TLS (SSH and named pipes come later)."""
 
 from .base import Connection, ConnectionPool, Transport
 from .unixconn import UnixHTTPAdapter, UnixTransport

@@ -12,6 +12,7 @@ a client certificate the daemon does not accept.
 
 from __future__ import annotations
 
+import errno
 import os
 import socket
 import ssl
@@ -48,10 +49,7 @@ class _TLSSocket(ssl.SSLSocket):
             return super().recv(buflen, flags)
         if self.pending():
             return b"?"  # decrypted bytes nobody asked for
-        try:
-            raw = socket.socket.recv(self, 1, socket.MSG_PEEK)
-        except BlockingIOError:
-            raise
+        raw = socket.socket.recv(self, 1, socket.MSG_PEEK)  # BlockingIOError: nothing there
         if not raw:
             return b""
         try:
@@ -61,6 +59,22 @@ class _TLSSocket(ssl.SSLSocket):
         except ssl.SSLError:
             return b""
         return data or b""
+
+    def shutdown(self, how: int) -> None:
+        """Shut down reading and writing; ``SHUT_WR`` alone (a half-close) is refused.
+
+        ``ssl.SSLSocket.shutdown`` drops the TLS layer, so whatever is read afterwards would be
+        raw TLS records; and Python's ssl module cannot send close_notify without then trying
+        to read the daemon's, discarding output still in flight. A clear error is better.
+        """
+        if how == socket.SHUT_WR and getattr(self, "_sslobj", None) is not None:
+            raise OSError(
+                errno.EOPNOTSUPP,
+                "Cannot half-close (end stdin while reading output) a TLS connection to the "
+                "Docker daemon: Python's ssl module has no TLS half-close. Close the socket "
+                "instead, or reach the daemon over its unix socket or plain TCP.",
+            )
+        super().shutdown(how)
 
 
 def build_ssl_context(tls: Any) -> ssl.SSLContext:
