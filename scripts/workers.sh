@@ -192,6 +192,10 @@ start_worker() { # N
         mkdir -p "/var/lib/$name" "/var/run/$name"
         cfg="/var/lib/$name/daemon.json"
         [ -s "$cfg" ] || printf '{}\n' >"$cfg"
+        # keep logs bounded: one previous generation, rotated at start when over 50 MB
+        if [ -f "$logf" ] && [ "$(stat -c %s "$logf")" -gt 52428800 ]; then
+            mv -f "$logf" "$logf.1"
+        fi
         printf '\n===== %s workers.sh starting %s =====\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$name" >>"$logf"
         (
             for fdpath in /proc/"$BASHPID"/fd/*; do

@@ -209,6 +209,22 @@ def swarm(engine: str) -> Iterator[dict[str, Any]]:
                 subprocess.run(
                     ["docker", "swarm", "leave", "--force"], capture_output=True, timeout=60
                 )
+            _remove_task_volumes()
+
+
+def _remove_task_volumes() -> None:
+    """Remove the named volumes the services' tasks created (they outlive the services)."""
+    names = cli("volume", "ls", "-q", "--filter", "name=dsdk-test-").split()
+    deadline = time.monotonic() + 30
+    while names and time.monotonic() < deadline:
+        left = []
+        for name in names:
+            done = subprocess.run(["docker", "volume", "rm", name], capture_output=True)
+            if done.returncode != 0 and b"No such volume" not in done.stderr:
+                left.append(name)  # still used by a task container being removed
+        names = left
+        if names:
+            time.sleep(0.5)
 
 
 @pytest.fixture(scope="module")
