@@ -23,7 +23,6 @@ sleeping), is yielded as an :class:`Effect` that each driver carries out its own
 from __future__ import annotations
 
 import functools
-import inspect
 import sys
 import time
 from collections.abc import Callable, Generator
@@ -192,7 +191,7 @@ async def run_model_async(call: ModelCall[R]) -> R:
             try:
                 if isinstance(value, Effect):
                     result = await value.run_async()
-                elif inspect.isawaitable(value):
+                elif hasattr(value, "__await__"):  # (no `inspect`: it is slow to import)
                     result = await value
                 else:
                     result = value

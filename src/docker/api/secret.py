@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 from collections.abc import Callable
 from typing import Any
 
@@ -21,6 +20,8 @@ def encode_data(data: str | bytes) -> str:
     """The base64 text of ``data`` (a ``str`` is UTF-8 encoded first)."""
     if isinstance(data, str):
         data = data.encode("utf-8")
+    import base64
+
     return base64.b64encode(data).decode("ascii")
 
 

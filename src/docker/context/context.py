@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 from typing import Any
 
 from ..errors import ContextException
@@ -209,6 +208,8 @@ class Context:
                     continue
                 target = os.path.join(endpoint_dir, _TLS_FILE_NAMES[kind])
                 if os.path.abspath(source) != os.path.abspath(target):
+                    import shutil
+
                     shutil.copyfile(source, target)
                 if kind == "key":
                     os.chmod(target, 0o600)
@@ -231,9 +232,13 @@ class Context:
         """Delete the context's metadata and TLS files."""
         for directory in (self.meta_path, self.tls_path):
             if directory != IN_MEMORY and os.path.isdir(directory):
+                import shutil
+
                 shutil.rmtree(directory)
         tls_dir = get_tls_dir(self.name)
         if os.path.isdir(tls_dir):
+            import shutil
+
             shutil.rmtree(tls_dir)
 
     def __repr__(self) -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import builtins
-import inspect
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
@@ -78,7 +77,7 @@ async def _relay_async(call: ModelCall[None]) -> AsyncIterator[Any]:
             try:
                 if isinstance(value, Effect):
                     send = await value.run_async()
-                elif inspect.isawaitable(value):
+                elif hasattr(value, "__await__"):
                     send = await value
                 else:
                     send = value

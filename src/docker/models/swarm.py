@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import inspect
+from types import CoroutineType
 from typing import Any
 
 from .._core.modelcall import ApiVersion, ModelCall, model_call
@@ -29,7 +29,7 @@ class Swarm(Model):
         super().__init__(*args, **kwargs)
         if self.client:
             result = self._load()
-            if inspect.iscoroutine(result):  # async client: no I/O in a constructor
+            if isinstance(result, CoroutineType):  # async client: no I/O in a constructor
                 result.close()
 
     @model_call
