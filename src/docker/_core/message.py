@@ -75,7 +75,8 @@ class Request:
     adds it.  ``stream`` names a decoder factory: the driver then answers with a stream object
     instead of a :class:`Response`.  ``upgrade`` asks for the connection upgrade (hijack) used by
     attach and exec; the driver then answers with the upgraded connection, or, when ``stream``
-    is set too, with a stream of decoded items read from it (a list of them with ``collect``).
+    is set too, with a stream of decoded items read from it.  With ``collect``, a ``stream``
+    reply is read to its end and the driver answers with the list of its items.
     """
 
     __slots__ = (

@@ -194,7 +194,10 @@ class AsyncAPIClient(ClientCore, _Endpoints):
                 raise api_error_for(response)
             if request.stream is not None:
                 head_response = self._response(parser, target, b"")
-                return AsyncStream(conn, head_response, request.stream())
+                body_stream: AsyncStream[Any] = AsyncStream(conn, head_response, request.stream())
+                if request.collect:
+                    return [item async for item in body_stream]
+                return body_stream
             response = self._response(parser, target, await conn.read_body())
             pool.release(conn)
             return response

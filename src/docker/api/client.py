@@ -349,11 +349,13 @@ class APIClient(
                 self._finish(conn)
                 raise api_error_for(response)
             if request.stream is not None:
-                conn.settimeout(None)  # a stream may be quiet for long: no read timeout
+                if not request.collect:
+                    conn.settimeout(None)  # a stream may be quiet for long: no read timeout
                 streaming = StreamingResponse(conn, pool, self._response(parser, target, b""))
-                return CancellableStream(
+                stream = CancellableStream(
                     _decode(streaming.iter_chunks(), request.stream()), streaming
                 )
+                return list(stream) if request.collect else stream
             response = self._response(parser, target, conn.read_body())
             self._finish(conn)
             return response

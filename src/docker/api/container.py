@@ -399,11 +399,12 @@ class ContainerApiMixin:
         path = f"/containers/{_q(container)}/logs"
         if stream:
             return (yield Request("GET", path, params=params, stream=decoder))
-        response = yield Request("GET", path, params=params)
         if tty:
+            response = yield Request("GET", path, params=params)
             return response.content
-        dec = decoder()
-        return collect([*dec.feed(response.content), *dec.close()])
+        # Decode the frames as they arrive: one copy of the output, not two.
+        items = yield Request("GET", path, params=params, stream=decoder, collect=True)
+        return collect(items)
 
     @endpoint
     @check_resource("container")
