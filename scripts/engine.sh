@@ -401,6 +401,13 @@ ensure_engine() {
             die "engine: a dockerd (pid $other) not started by engine.sh runs but does not answer on $ENGINE_SOCK; stop it and rerun"
         fi
         ensure_daemon_json
+        # A containerd pidfile left by a killed engine makes a new dockerd wait for a containerd
+        # that is gone (or, if the pid was reused, for another process): drop a stale one.
+        local cpidf=/var/run/docker/containerd/containerd.pid cpid
+        cpid=$(head -n1 "$cpidf" 2>/dev/null || true)
+        if [ -n "$cpid" ] && [[ $(readlink "/proc/$cpid/exe" 2>/dev/null) != /usr/bin/containerd* ]]; then
+            rm -f "$cpidf"
+        fi
         say "engine: starting $DOCKERD (log: $logf)"
         spawn dockerd "$DOCKERD"
         CHANGED=1
