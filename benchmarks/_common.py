@@ -265,3 +265,25 @@ def log_to(name: str) -> Any:
         print(f"[{name}] {msg} (load {os.getloadavg()[0]:.2f})", file=sys.stderr, flush=True)
 
     return log
+
+
+def publish(
+    text: str,
+    checks: dict[str, bool],
+    payload: dict[str, Any],
+    markdown: Path | None,
+    json_path: Path | None,
+) -> None:
+    """Print a benchmark's markdown section and its targets; write the files run_all.sh asks for.
+
+    ``payload`` is the raw-results JSON object (``checks`` is added to it).
+    """
+    print(text)
+    failed = [name for name, ok in checks.items() if not ok]
+    print("targets:", "all met" if not failed else "NOT met: " + "; ".join(failed))
+    if markdown:
+        markdown.parent.mkdir(parents=True, exist_ok=True)
+        markdown.write_text(text, encoding="utf-8")
+    if json_path:
+        json_path.parent.mkdir(parents=True, exist_ok=True)
+        json_path.write_text(json.dumps({"checks": checks, **payload}, indent=2), encoding="utf-8")

@@ -50,6 +50,7 @@ from _common import (
     met,
     meta_block,
     ours,
+    publish,
     remove_quietly,
 )
 
@@ -294,17 +295,7 @@ def main(argv: list[str] | None = None) -> int:
         },
     )
     text, checks = report(res, meta)
-    print(text)
-    failed = [name for name, ok in checks.items() if not ok]
-    print("targets:", "all met" if not failed else "NOT met: " + "; ".join(failed))
-    if args.markdown:
-        args.markdown.parent.mkdir(parents=True, exist_ok=True)
-        args.markdown.write_text(text, encoding="utf-8")
-    if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(
-            json.dumps({"meta": meta, "checks": checks, **res}, indent=2), encoding="utf-8"
-        )
+    publish(text, checks, {"meta": meta, **res}, args.markdown, args.json)
     return 0
 
 

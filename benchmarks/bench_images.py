@@ -370,7 +370,7 @@ def main(argv: list[str] | None = None) -> int:
         save_child(argv[1])
         return 0
     sys.path.insert(0, str(Path(__file__).resolve().parent))
-    from _common import cpu_busy, load_avg, log_to, meta_block
+    from _common import cpu_busy, load_avg, log_to, meta_block, publish
 
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n", 1)[0])
     parser.add_argument(
@@ -400,17 +400,7 @@ def main(argv: list[str] | None = None) -> int:
         },
     )
     text, checks = report(res, meta)
-    print(text)
-    failed = [name for name, ok in checks.items() if not ok]
-    print("targets:", "all met" if not failed else "NOT met: " + "; ".join(failed))
-    if args.markdown:
-        args.markdown.parent.mkdir(parents=True, exist_ok=True)
-        args.markdown.write_text(text, encoding="utf-8")
-    if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(
-            json.dumps({"meta": meta, "checks": checks, **res}, indent=2), encoding="utf-8"
-        )
+    publish(text, checks, {"meta": meta, **res}, args.markdown, args.json)
     return 0
 
 

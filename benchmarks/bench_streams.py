@@ -60,6 +60,7 @@ from _common import (
     met,
     meta_block,
     ours,
+    publish,
     raw_chunked_body,
     raw_connect,
     raw_drain,
@@ -432,24 +433,13 @@ def main(argv: list[str] | None = None) -> int:
         },
     )
     text, checks = report(res, meta)
-    print(text)
-    failed = [name for name, ok in checks.items() if not ok]
-    print("targets:", "all met" if not failed else "NOT met: " + "; ".join(failed))
-    if args.markdown:
-        args.markdown.parent.mkdir(parents=True, exist_ok=True)
-        args.markdown.write_text(text, encoding="utf-8")
-    if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        payload = {
-            "meta": meta,
-            "checks": checks,
-            "size": res.size,
-            "series": {k: {w: s.as_json() for w, s in by.items()} for k, by in res.series.items()},
-            "small": {
-                str(k): {w: s.as_json() for w, s in by.items()} for k, by in res.small.items()
-            },
-        }
-        args.json.write_text(json.dumps(payload, indent=2), encoding="utf-8")
+    payload = {
+        "meta": meta,
+        "size": res.size,
+        "series": {k: {w: s.as_json() for w, s in by.items()} for k, by in res.series.items()},
+        "small": {str(k): {w: s.as_json() for w, s in by.items()} for k, by in res.small.items()},
+    }
+    publish(text, checks, payload, args.markdown, args.json)
     return 0
 
 
