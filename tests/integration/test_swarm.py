@@ -560,10 +560,15 @@ def _running(api: docker.APIClient, service: str, count: int = 1) -> list[dict[s
 def _settled(service: Service) -> None:
     """Wait until a rolling update is over (it bumps the version), then reload."""
 
+    seen: list[int] = []
+
     def done() -> bool:
+        # Settled: no update running, and the version unchanged since the previous look (an
+        # update that is queued but not started yet shows no UpdateStatus either).
         service.reload()
         state = (service.attrs.get("UpdateStatus") or {}).get("State")
-        return state in (None, "completed")
+        seen.append(service.version)
+        return state in (None, "completed") and len(seen) > 1 and seen[-1] == seen[-2]
 
     _wait(done, 90, "the end of the rolling update")
 
