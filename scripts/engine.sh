@@ -39,7 +39,7 @@ REG_USER=testuser
 REG_PASS=testpassword
 HTPASSWD_FILE="$STATE_DIR/config/htpasswd"
 
-PACKAGES=(docker.io docker-registry busybox-static apache2-utils)
+PACKAGES=(docker.io docker-registry busybox-static apache2-utils openssh-server openssh-client tinyproxy)
 # repository:tag pushed to the mirror registry
 IMAGE_REFS=(library/alpine:3.10 library/alpine:latest library/busybox:latest library/hello-world:latest)
 VERIFY_IMAGE=alpine:3.10

@@ -4,6 +4,8 @@
 #   bash scripts/tls_engine.sh up      generate the certificates (once) and start the engine
 #   bash scripts/tls_engine.sh down    stop it (certificates and data stay)
 #   bash scripts/tls_engine.sh status  exit 0 when it answers
+#   (a second argument `plain` acts on a plain-TCP twin on 127.0.0.1:2375 instead, which only
+#   benchmarks/bench_transports.py uses, to compare TLS with plain TCP on the same kind of engine)
 #
 # The shared engine of scripts/engine.sh (unix:///var/run/docker.sock) is never touched:
 # this is a separate dockerd with its own data root, exec root (so its own containerd, which
@@ -40,6 +42,27 @@ PORT=2376
 BRIDGE=dsdk-tls0
 BRIDGE_CIDR=172.30.231.1/24
 WAIT=60
+TLS_FLAGS=(--tlsverify --tlscacert "$TLS_DIR/ca.pem" --tlscert "$TLS_DIR/server.pem" --tlskey "$TLS_DIR/server-key.pem")
+SCHEME=https
+KIND="TLS, client certificate required"
+
+# `tls_engine.sh ACTION plain`: the same engine without TLS, for comparisons only
+# (benchmarks/bench_transports.py): plain tcp://127.0.0.1:2375, its own data, socket and bridge.
+if [ "${2:-}" = plain ]; then
+    PROG="tls_engine.sh (plain)"
+    DATA_ROOT=/var/lib/dsdk-plain
+    EXEC_ROOT=/var/run/dsdk-plain
+    PIDFILE=/var/run/dsdk-plain.pid
+    SOCK=/var/run/dsdk-plain.sock
+    LOG=$LOG_DIR/dsdk-plain-dockerd.log
+    LOCK=/run/docker-testbed/plain-engine.lock
+    PORT=2375
+    BRIDGE=dsdk-plain0
+    BRIDGE_CIDR=172.30.232.1/24
+    TLS_FLAGS=()
+    SCHEME=http
+    KIND="plain TCP, benchmarks only"
+fi
 
 say()  { printf '%s: %s\n' "$PROG" "$*"; }
 die()  { printf '%s: ERROR: %s\n' "$PROG" "$*" >&2; exit 1; }
@@ -60,7 +83,7 @@ ping_unix() {
 ping_tls() {
     [ "$(curl --noproxy '*' --max-time 5 -s -f --cacert "$TLS_DIR/ca.pem" \
         --cert "$TLS_DIR/client.pem" --key "$TLS_DIR/client-key.pem" \
-        "https://127.0.0.1:$PORT/_ping" 2>/dev/null)" = OK ]
+        "$SCHEME://127.0.0.1:$PORT/_ping" 2>/dev/null)" = OK ]
 }
 
 # The pid in the pidfile when that process is alive and is dockerd.
@@ -123,7 +146,7 @@ cmd_up() {
     ensure_certs
     local pid i
     if pid=$(daemon_pid) && ping_unix && ping_tls; then
-        say "already running (dockerd pid $pid) on tcp://127.0.0.1:$PORT (TLS) and unix://$SOCK"
+        say "already running (dockerd pid $pid) on tcp://127.0.0.1:$PORT ($KIND) and unix://$SOCK"
         return 0
     fi
     if ! pid=$(daemon_pid); then
@@ -151,8 +174,7 @@ cmd_up() {
                 --config-file "$CONFIG_FILE" \
                 --data-root "$DATA_ROOT" --exec-root "$EXEC_ROOT" --pidfile "$PIDFILE" \
                 -H "unix://$SOCK" -H "tcp://127.0.0.1:$PORT" \
-                --tlsverify --tlscacert "$TLS_DIR/ca.pem" \
-                --tlscert "$TLS_DIR/server.pem" --tlskey "$TLS_DIR/server-key.pem" \
+                ${TLS_FLAGS[@]+"${TLS_FLAGS[@]}"} \
                 --bridge="$BRIDGE" --iptables=false --ip-forward=false --ip-masq=false \
                 </dev/null >>"$LOG" 2>&1
         ) &
@@ -161,7 +183,7 @@ cmd_up() {
     for ((i = 0; i < WAIT * 2; i++)); do
         if ping_unix && ping_tls; then
             pid=$(daemon_pid || echo '?')
-            say "up: tcp://127.0.0.1:$PORT (TLS, client certificate required) and unix://$SOCK (dockerd pid $pid, ~$((i / 2))s)"
+            say "up: tcp://127.0.0.1:$PORT ($KIND) and unix://$SOCK (dockerd pid $pid, ~$((i / 2))s)"
             return 0
         fi
         if [ "$i" -gt 10 ] && ! daemon_pid >/dev/null && ! pgrep -f -- "--pidfile $PIDFILE" >/dev/null 2>&1; then
@@ -213,7 +235,7 @@ cmd_down() {
 
 cmd_status() {
     if ping_unix && ping_tls; then
-        say "UP: tcp://127.0.0.1:$PORT (TLS) and unix://$SOCK"
+        say "UP: tcp://127.0.0.1:$PORT ($KIND) and unix://$SOCK"
         return 0
     fi
     say "DOWN"
@@ -224,5 +246,5 @@ case ${1:-} in
     up) cmd_up ;;
     down) cmd_down ;;
     status) cmd_status ;;
-    *) printf 'usage: %s up|down|status\n' "$PROG" >&2; exit 2 ;;
+    *) printf 'usage: %s up|down|status [plain]\n' "$PROG" >&2; exit 2 ;;
 esac

@@ -8,8 +8,6 @@ the ``X-Registry-Auth`` / ``X-Registry-Config`` headers (:func:`encode_header`).
 
 from __future__ import annotations
 
-import binascii
-import json
 import os
 from collections.abc import Mapping
 from typing import Any
@@ -104,6 +102,8 @@ def decode_auth(auth: str | bytes) -> tuple[str, str]:
     Only the first ``:`` separates them, so the password may contain colons.  Raises
     :class:`ValueError` (or a subclass) when the value is not valid base64 of that form.
     """
+    import binascii
+
     raw = auth.encode("ascii") if isinstance(auth, str) else auth
     decoded = binascii.a2b_base64(raw)
     login, sep, password = decoded.partition(b":")
@@ -117,6 +117,9 @@ def encode_header(auth: Mapping[str, Any]) -> bytes:
 
     The value is URL-safe base64 of the JSON text (default separators), returned as bytes.
     """
+    import binascii
+    import json
+
     text = json.dumps(auth)
     return binascii.b2a_base64(text.encode("ascii"), newline=False).translate(_URLSAFE)
 
@@ -232,6 +235,8 @@ class AuthConfig(dict[str, Any]):
             config_file = find_config_file(config_path)
             if not config_file:
                 return cls({}, credstore_env)
+            import json
+
             try:
                 with open(config_file, encoding=_CONFIG_ENCODING) as handle:
                     config_dict = json.load(handle)

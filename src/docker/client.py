@@ -3,23 +3,31 @@
 from __future__ import annotations
 
 import os
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from ._core.modelcall import ModelCall, run_model_sync
+from . import _lazy
 from .api.client import APIClient
 from .constants import DEFAULT_MAX_POOL_SIZE, DEFAULT_TIMEOUT_SECONDS
-from .context import ContextAPI
-from .models.configs import ConfigCollection
-from .models.containers import ContainerCollection
-from .models.images import ImageCollection
-from .models.networks import NetworkCollection
-from .models.nodes import NodeCollection
-from .models.plugins import PluginCollection
-from .models.secrets import SecretCollection
-from .models.services import ServiceCollection
-from .models.swarm import Swarm
-from .models.volumes import VolumeCollection
-from .utils.utils import kwargs_from_env
+
+if TYPE_CHECKING:
+    # The models, contexts and environment helpers are imported where they are used, so
+    # that ``import docker`` does not load them.
+    from ._core.modelcall import ModelCall
+    from .context.api import ContextAPI
+    from .models.configs import ConfigCollection
+    from .models.containers import ContainerCollection
+    from .models.images import ImageCollection
+    from .models.networks import NetworkCollection
+    from .models.nodes import NodeCollection
+    from .models.plugins import PluginCollection
+    from .models.secrets import SecretCollection
+    from .models.services import ServiceCollection
+    from .models.swarm import Swarm
+    from .models.volumes import VolumeCollection
+else:
+    __getattr__, __dir__ = _lazy.attach(
+        __name__, globals(), names={"docker.context.api": ["ContextAPI"]}
+    )
 
 __all__ = ["ContextAPI", "DockerClient", "from_context", "from_env"]
 
@@ -37,6 +45,9 @@ def client_kwargs_from_env(kwargs: dict[str, Any]) -> dict[str, Any]:
     socket (TLS settings from ``DOCKER_TLS_VERIFY``/``DOCKER_CERT_PATH`` win over the
     context's).
     """
+    from .context.api import ContextAPI
+    from .utils.utils import kwargs_from_env
+
     kwargs = dict(kwargs)
     params: dict[str, Any] = {
         "timeout": kwargs.pop("timeout", DEFAULT_TIMEOUT_SECONDS),
@@ -59,6 +70,8 @@ def client_kwargs_from_env(kwargs: dict[str, Any]) -> dict[str, Any]:
 
 def client_kwargs_from_context(name: str | None, kwargs: dict[str, Any]) -> dict[str, Any]:
     """The client arguments ``from_context(name, **kwargs)`` stands for."""
+    from .context.api import ContextAPI
+
     kwargs = dict(kwargs)
     params: dict[str, Any] = {
         "timeout": kwargs.pop("timeout", DEFAULT_TIMEOUT_SECONDS),
@@ -111,41 +124,57 @@ class DockerClient:
     @property
     def configs(self) -> ConfigCollection:
         """The swarm's configs: create, get and list them."""
+        from .models.configs import ConfigCollection
+
         return ConfigCollection(client=self)
 
     @property
     def containers(self) -> ContainerCollection:
         """The daemon's containers: run, create, get, list and prune them."""
+        from .models.containers import ContainerCollection
+
         return ContainerCollection(client=self)
 
     @property
     def images(self) -> ImageCollection:
         """The daemon's images: pull, push, list, get, load, remove and prune them."""
+        from .models.images import ImageCollection
+
         return ImageCollection(client=self)
 
     @property
     def networks(self) -> NetworkCollection:
         """The daemon's networks: create, get, list and prune them."""
+        from .models.networks import NetworkCollection
+
         return NetworkCollection(client=self)
 
     @property
     def nodes(self) -> NodeCollection:
         """The swarm's nodes: get and list them."""
+        from .models.nodes import NodeCollection
+
         return NodeCollection(client=self)
 
     @property
     def plugins(self) -> PluginCollection:
         """The daemon's plugins: create, install, get and list them."""
+        from .models.plugins import PluginCollection
+
         return PluginCollection(client=self)
 
     @property
     def secrets(self) -> SecretCollection:
         """The swarm's secrets: create, get and list them."""
+        from .models.secrets import SecretCollection
+
         return SecretCollection(client=self)
 
     @property
     def services(self) -> ServiceCollection:
         """The swarm's services: create, get and list them."""
+        from .models.services import ServiceCollection
+
         return ServiceCollection(client=self)
 
     @property
@@ -155,11 +184,15 @@ class DockerClient:
         Each access makes a new :class:`~docker.models.swarm.Swarm` and reads its attributes
         (``GET /swarm``; empty when the engine is in no swarm).
         """
+        from .models.swarm import Swarm
+
         return Swarm(client=self)
 
     @property
     def volumes(self) -> VolumeCollection:
         """The daemon's volumes: create, get, list and prune them."""
+        from .models.volumes import VolumeCollection
+
         return VolumeCollection(client=self)
 
     # Daemon-level calls ----------------------------------------------------------------------
@@ -193,6 +226,8 @@ class DockerClient:
 
     def _drive_model(self, call: ModelCall[R]) -> R:
         # Model methods are generators (docker._core.modelcall): run them with blocking calls.
+        from ._core.modelcall import run_model_sync
+
         return run_model_sync(call)
 
     def __enter__(self) -> DockerClient:

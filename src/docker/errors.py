@@ -8,7 +8,6 @@ all under :class:`TransportError`, itself a :class:`DockerException`.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -248,6 +247,8 @@ class ProtocolError(TransportError):
 
 def _explanation_from(response: Response) -> str:
     """Pull the daemon's message out of an error body, whatever its shape."""
+    import json
+
     try:
         body = json.loads(response.content)
     except ValueError:

@@ -50,7 +50,8 @@ def no_fd_leak() -> Iterator[None]:
         ("tcp://h:1/p?x=1", "Invalid bind address format"),
         ("fd://", "fd protocol is not implemented"),
         ("npipe:////./pipe/docker_engine", "only supported on Windows"),
-        ("ssh://user@host", "not supported by this version"),
+        ("ssh://", "has no host name"),
+        ("ssh://user@host/path", "no path allowed"),
     ],
 )
 def test_bad_or_unsupported_urls(url: str, message: str) -> None:

@@ -198,3 +198,55 @@ def test_cleanup_in_finally_runs_on_error_in_both_drivers() -> None:
     with pytest.raises(RuntimeError, match="boom"):
         asyncio.run(run_model_async(failing(async_stream)))
     assert async_stream.closed
+
+
+def test_drain_reads_to_the_end_then_raises_the_first_failure() -> None:
+    from docker._core.modelcall import Drain
+
+    seen: list[int] = []
+    closed: list[bool] = []
+
+    class Stream:
+        def __init__(self) -> None:
+            self.items = iter([1, 2, 3, 4])
+
+        def __iter__(self) -> Stream:
+            return self
+
+        def __next__(self) -> int:
+            item = next(self.items)
+            seen.append(item)
+            return item
+
+        def close(self) -> None:
+            closed.append(True)
+
+    def check(item: int) -> None:
+        if item >= 2:
+            raise ValueError(f"bad {item}")
+
+    with pytest.raises(ValueError, match="bad 2"):
+        Drain(Stream(), check).run_sync()
+    assert seen == [1, 2, 3, 4] and closed == [True]
+
+    class AsyncStream:
+        def __init__(self) -> None:
+            self.items = iter([1, 2, 3])
+            self.closed = False
+
+        def __aiter__(self) -> AsyncStream:
+            return self
+
+        async def __anext__(self) -> int:
+            try:
+                return next(self.items)
+            except StopIteration:
+                raise StopAsyncIteration from None
+
+        async def aclose(self) -> None:
+            self.closed = True
+
+    stream = AsyncStream()
+    with pytest.raises(ValueError, match="bad 2"):
+        asyncio.run(Drain(stream, check).run_async())
+    assert stream.closed and next(stream.items, None) is None

@@ -90,10 +90,7 @@ def test_parse_host(addr: str, tls: bool, expected: str) -> None:
 
 
 PARSE_HOST_ERRORS = [
-    ("udp://h:1", "Invalid bind address protocol: udp://h:1"),
-    ("foo:bar", "Invalid bind address protocol: foo:bar"),
-    ("fd://", "fd protocol is not implemented"),
-    ("fd://something", "fd protocol is not implemented"),
+    # Unsupported schemes (udp://, fd://...): test_parse_host_unsupported_schemes below.
     ("tcp://h:1/p?x=1", "Invalid bind address format: tcp://h:1/p?x=1"),
     ("tcp://h:1/p#frag", "Invalid bind address format: tcp://h:1/p#frag"),
     ("ssh://:pw@h:22", "Invalid bind address format: ssh://:pw@h:22"),
@@ -795,3 +792,43 @@ def test_module_top_level_imports_are_cheap(module: str) -> None:
 def test_utils_module_exposes_all() -> None:
     for name in utils.__all__:
         assert getattr(utils, name).__doc__
+
+
+# ----------------------------------------------------------------------------------------------
+# parse_host: schemes a client cannot use (behaviour.md section 2, steps 3 and 5)
+
+SUPPORTED = "unix://, tcp://, http://, https://, ssh:// and npipe://"
+
+
+@pytest.mark.parametrize(
+    "addr", ["udp://h:1", "foo:bar", "ftp://h:21", "unix+tls:///x", "UDP://h:1", "tcp+ssh://h:1"]
+)
+def test_parse_host_unsupported_schemes(addr: str) -> None:
+    with pytest.raises(DockerException) as info:
+        parse_host(addr)
+    # The original's message first (code may match on it), then what would work.
+    assert str(info.value) == f"Invalid bind address protocol: {addr} (supported: {SUPPORTED})"
+
+
+@pytest.mark.parametrize("addr", ["fd://", "fd://something", "fd://3", " fd:// "])
+def test_parse_host_fd_is_a_daemon_side_address(addr: str) -> None:
+    with pytest.raises(DockerException) as info:
+        parse_host(addr)
+    message = str(info.value)
+    assert message.startswith("fd protocol is not implemented: ")
+    assert "socket-activation" in message and "cannot connect" in message
+    assert "unix:///var/run/docker.sock" in message and message.endswith(f"{SUPPORTED}.")
+
+
+@pytest.mark.parametrize("is_win32", [False, True])
+def test_parse_host_every_supported_scheme_parses(is_win32: bool) -> None:
+    # Each scheme the messages above list is accepted.
+    for addr in (
+        "unix:///s",
+        "tcp://h:1",
+        "http://h:1",
+        "https://h:1",
+        "ssh://h",
+        "npipe:////./pipe/x",
+    ):
+        assert parse_host(addr, is_win32)

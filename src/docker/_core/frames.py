@@ -87,10 +87,21 @@ class FrameDecoder:
     def feed(self, data: bytes) -> list[Any]:
         """Take the next chunk of the stream and return the payload pieces it completes."""
         size = len(data)
-        if not size:
-            return []
         if type(data) is not bytes:
             data = bytes(data)
+        elif size > HEADER_SIZE and not self._remaining and not self._head:
+            # The chunk is exactly one whole frame: what logs send, one HTTP chunk per line.
+            stream, length = _header_at(data, 0)
+            if length == size - HEADER_SIZE and stream <= 2:
+                piece = data[HEADER_SIZE:]
+                mode = self._mode
+                if mode == _PLAIN:
+                    return [piece]
+                if mode == _DEMUX:
+                    return [(None, piece) if stream == 2 else (piece, None)]
+                return [(stream, piece)]
+        if not size:
+            return []
         pos = 0
         out: list[Any] = []
         append = out.append

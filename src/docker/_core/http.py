@@ -1,15 +1,13 @@
 """HTTP/1.1 framing without I/O: request serialisation and an incremental response parser.
 
-Parsing is done by ``httptools`` (llhttp, the parser of Node.js).  The transports feed it the
-bytes they read and look at the parser's state; this module never touches a socket, so the sync
-and async transports share every line of it.
+Parsing is done by ``httptools`` (llhttp, the parser of Node.js), imported when the first
+parser is made.  The transports feed it the bytes they read and look at the parser's state; this
+module never touches a socket, so the sync and async transports share every line of it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-
-import httptools
 
 from ..errors import ProtocolError
 from .message import Headers, reason_of
@@ -63,6 +61,7 @@ class ResponseParser:
 
     __slots__ = (
         "_body",
+        "_counted",
         "_head_chunks",
         "_headers",
         "_keep_alive",
@@ -72,6 +71,7 @@ class ResponseParser:
         "bytes_received",
         "headers_complete",
         "message_complete",
+        "on_body",
         "raw_head",
         "status_code",
         "tail",
@@ -79,6 +79,13 @@ class ResponseParser:
     )
 
     def __init__(self) -> None:
+        import httptools
+
+        # The body callback is the ``append`` of one list kept for the parser's lifetime: a
+        # chunked progress stream has one HTTP chunk per small JSON message (hundreds of
+        # thousands per 100 MB), and a C method costs no Python frame per chunk.
+        self._body: list[bytes] = []
+        self.on_body = self._body.append
         self._parser = httptools.HttpResponseParser(self)
         self.reset()
 
@@ -93,7 +100,8 @@ class ResponseParser:
         self.message_complete = False
         self.upgraded = False
         self.tail = b""
-        self._body: list[bytes] = []
+        self._body.clear()
+        self._counted = 0  # how many of the pieces in _body are counted in body_pending
         self.body_size = 0
         self.body_pending = 0
         self._keep_alive = False
@@ -109,11 +117,6 @@ class ResponseParser:
         head = chunks[0] if len(chunks) == 1 else b"".join(chunks)
         self.raw_head = head[: head.find(b"\r\n\r\n")]
         self._head_chunks = []
-
-    def on_body(self, body: bytes) -> None:
-        self._body.append(body)
-        self.body_size += len(body)
-        self.body_pending += len(body)
 
     def on_message_complete(self) -> None:
         self.message_complete = True
@@ -139,16 +142,27 @@ class ResponseParser:
             self._head_chunks.append(data)
         try:
             self._parser.feed_data(data)
-        except httptools.HttpParserUpgrade as upgrade:
-            offset = int(upgrade.args[0])
-            self.upgraded = True
-            self.message_complete = True
-            self.tail = data[offset:]
-        except httptools.HttpParserError as exc:
-            raise ProtocolError(
-                f"the daemon's reply is not valid HTTP ({exc}); is this address really a Docker "
-                "engine?"
-            ) from exc
+        except Exception as exc:
+            from httptools import HttpParserError, HttpParserUpgrade
+
+            if isinstance(exc, HttpParserUpgrade):
+                offset = int(exc.args[0])
+                self.upgraded = True
+                self.message_complete = True
+                self.tail = data[offset:]
+            elif isinstance(exc, HttpParserError):
+                raise ProtocolError(
+                    f"the daemon's reply is not valid HTTP ({exc}); is this address really a "
+                    "Docker engine?"
+                ) from exc
+            else:
+                raise
+        body = self._body
+        if len(body) > self._counted:  # count the new body pieces, once per read
+            added = sum(map(len, body[self._counted :]))
+            self._counted = len(body)
+            self.body_size += added
+            self.body_pending += added
 
     def feed_eof(self) -> None:
         """The peer closed the connection; finish the response or report it as cut short."""
@@ -172,10 +186,13 @@ class ResponseParser:
     def take_body(self) -> list[bytes]:
         """The body pieces parsed since the last call."""
         body = self._body
-        if body:
-            self._body = []
-            self.body_pending = 0
-        return body
+        if not body:
+            return []
+        pieces = body.copy()
+        body.clear()
+        self._counted = 0
+        self.body_pending = 0
+        return pieces
 
     @property
     def keep_alive(self) -> bool:

@@ -7,10 +7,8 @@ when the request asked for a stream or an upgrade, with a stream object of its o
 
 from __future__ import annotations
 
-import json
 from collections.abc import AsyncIterable, Callable, Iterable, Iterator, Mapping
 from typing import IO, Any, Protocol
-from urllib.parse import quote, urlencode
 
 #: Marker for "use the client's default timeout".
 DEFAULT_TIMEOUT: Any = object()
@@ -138,6 +136,8 @@ def encode_query(params: Mapping[str, Any]) -> str:
     ``None`` values are left out, bools become ``True``/``False``, lists and tuples become
     repeated keys, everything else goes through ``str``.
     """
+    from urllib.parse import urlencode
+
     pairs: list[tuple[str, str]] = []
     for key, value in params.items():
         if value is None:
@@ -149,8 +149,16 @@ def encode_query(params: Mapping[str, Any]) -> str:
     return urlencode(pairs)
 
 
+#: The characters ``urllib.parse.quote(arg, safe="/:")`` leaves as they are.
+_PATH_SAFE = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-~/:"
+
+
 def quote_path_arg(arg: str) -> str:
     """Percent-quote one path argument, keeping ``/`` and ``:`` as they are."""
+    if not arg.rstrip(_PATH_SAFE):
+        return arg  # nothing to quote (ids, most names)
+    from urllib.parse import quote
+
     return quote(arg, safe="/:")
 
 
@@ -207,6 +215,8 @@ class Response:
 
     def json(self) -> Any:
         """The body parsed as JSON."""
+        import json
+
         return json.loads(self.content)
 
     def iter_lines(self) -> Iterator[bytes]:

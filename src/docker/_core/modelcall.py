@@ -16,8 +16,8 @@ into the generator at the ``yield``, so ``try``/``except`` around a yielded call
 
 What cannot be a plain value, because reading it is itself I/O (iterating a stream, closing it,
 sleeping), is yielded as an :class:`Effect` that each driver carries out its own way:
-:class:`Collect`, :class:`Next`, :class:`Close`, :class:`Sleep`, :class:`PerDriver` and
-:class:`ApiVersion`.
+:class:`Collect`, :class:`Drain`, :class:`Next`, :class:`Close`, :class:`Sleep`,
+:class:`PerDriver` and :class:`ApiVersion`.
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ __all__ = [
     "ApiVersion",
     "Close",
     "Collect",
+    "Drain",
     "Effect",
     "ModelCall",
     "Next",
@@ -63,6 +64,55 @@ class Effect:
         raise NotImplementedError
 
 
+class Drain(Effect):
+    """Read a stream to its end, handing each item to ``check``; keep none.
+
+    For long progress streams whose items only matter for the failure they may report (memory
+    stays flat, unlike :class:`Collect`).  An exception from ``check`` is raised once the
+    stream has ended (the daemon ends a progress stream right after its error), so the
+    connection is read to its end and can be reused.  The stream is closed afterwards.
+    """
+
+    def __init__(self, stream: Any, check: Callable[[Any], object]) -> None:
+        self.stream = stream
+        self.check = check
+        self._failure: Exception | None = None
+
+    def _each(self, item: Any) -> None:
+        if self._failure is None:
+            try:
+                self.check(item)
+            except Exception as exc:
+                self._failure = exc
+
+    def _raise_failure(self) -> None:
+        failure, self._failure = self._failure, None
+        if failure is not None:
+            raise failure
+
+    def run_sync(self) -> None:
+        each = self._each
+        try:
+            for item in self.stream:
+                each(item)
+        finally:
+            close = getattr(self.stream, "close", None)
+            if close is not None:
+                close()
+        self._raise_failure()
+
+    async def run_async(self) -> None:
+        each = self._each
+        try:
+            async for item in self.stream:
+                each(item)
+        finally:
+            aclose = getattr(self.stream, "aclose", None)
+            if aclose is not None:
+                await aclose()
+        self._raise_failure()
+
+
 class Collect(Effect):
     """Read a stream to its end: its items as a list.  The stream is closed afterwards."""
 
@@ -70,20 +120,14 @@ class Collect(Effect):
         self.stream = stream
 
     def run_sync(self) -> list[Any]:
-        try:
-            return list(self.stream)
-        finally:
-            close = getattr(self.stream, "close", None)
-            if close is not None:
-                close()
+        items: list[Any] = []
+        Drain(self.stream, items.append).run_sync()
+        return items
 
     async def run_async(self) -> list[Any]:
-        try:
-            return [item async for item in self.stream]
-        finally:
-            aclose = getattr(self.stream, "aclose", None)
-            if aclose is not None:
-                await aclose()
+        items: list[Any] = []
+        await Drain(self.stream, items.append).run_async()
+        return items
 
 
 class Next(Effect):

@@ -92,6 +92,10 @@ class AsyncConnection(asyncio.BufferedProtocol):
     def connection_lost(self, exc: Exception | None) -> None:
         self._eof = True
         self.closed = True
+        self._timeout = None
+        if self._expiry is not None:
+            self._expiry.cancel()
+            self._expiry = None
         if exc is not None and self._error is None:
             self._error = exc
         self._wake()
@@ -169,7 +173,11 @@ class AsyncConnection(asyncio.BufferedProtocol):
         parser = self.parser
         while not parser.message_complete:
             await self._wait()
-        pieces = parser.take_body()
+        return self.whole_body()
+
+    def whole_body(self) -> bytes:
+        """The body of a response read to its end (``parser.message_complete``), whole."""
+        pieces = self.parser.take_body()
         return pieces[0] if len(pieces) == 1 else b"".join(pieces)
 
     async def iter_body(self) -> AsyncGenerator[bytes, None]:
@@ -205,18 +213,22 @@ class AsyncConnection(asyncio.BufferedProtocol):
         """Fail the waiting reader with ``TimeoutError`` once nothing arrived for ``timeout`` s.
 
         Like a socket timeout, it bounds the silence between reads, not the whole exchange.
+        The connection keeps one timer for all its requests: a request finds it still
+        pending (armed by an earlier one, firing no later than needed) and only notes the
+        time; when it fires early, :meth:`_expire` waits out the rest.
         """
         self._timeout = timeout
         if timeout is not None:
-            self._last_activity = self._loop.time()
-            self._expiry = self._loop.call_later(timeout, self._expire)
+            now = self._last_activity = self._loop.time()
+            expiry = self._expiry
+            if expiry is None or expiry.when() > now + timeout:
+                if expiry is not None:
+                    expiry.cancel()
+                self._expiry = self._loop.call_at(now + timeout, self._expire)
 
     def disarm_timeout(self) -> None:
-        """Cancel the timeout set by :meth:`arm_timeout`."""
+        """Stop the timeout set by :meth:`arm_timeout` (a pending timer then lapses)."""
         self._timeout = None
-        if self._expiry is not None:
-            self._expiry.cancel()
-            self._expiry = None
 
     def _expire(self) -> None:
         self._expiry = None
@@ -271,16 +283,44 @@ class AsyncConnectionPool:
         self.transport = transport
         self.maxsize = maxsize
         self.loop = asyncio.get_running_loop()
-        self._slots = asyncio.Semaphore(maxsize)
+        # Slots for open connections: a counter, and the callers waiting for a slot in
+        # arrival order (an asyncio.Semaphore, minus its cost on the path of every call).
+        self._free_slots = maxsize
+        self._slot_waiters: deque[asyncio.Future[None]] = deque()
         self._idle: list[AsyncConnection] = []
         self._open: set[AsyncConnection] = set()
+
+    async def _wait_for_slot(self) -> None:
+        waiter = self.loop.create_future()
+        self._slot_waiters.append(waiter)
+        try:
+            await waiter  # _release_slot hands its slot over by setting the result
+        except asyncio.CancelledError:
+            if waiter.done() and not waiter.cancelled():
+                self._release_slot()  # handed a slot just as we were cancelled: pass it on
+            else:
+                with contextlib.suppress(ValueError):
+                    self._slot_waiters.remove(waiter)
+            raise
+
+    def _release_slot(self) -> None:
+        waiters = self._slot_waiters
+        while waiters:
+            waiter = waiters.popleft()
+            if not waiter.done():
+                waiter.set_result(None)
+                return
+        self._free_slots += 1
 
     async def acquire(self, timeout: float | None = None) -> AsyncConnection:
         """A connection for one request: an idle live one, or a new one.
 
         ``timeout`` bounds the connection set-up (not the wait for a free slot).
         """
-        await self._slots.acquire()
+        if self._free_slots and not self._slot_waiters:
+            self._free_slots -= 1
+        else:
+            await self._wait_for_slot()
         try:
             while self._idle:
                 conn = self._idle.pop()
@@ -296,10 +336,10 @@ class AsyncConnectionPool:
             else:
                 conn = await asyncio.wait_for(opening, timeout)
         except OSError as exc:
-            self._slots.release()
+            self._release_slot()
             raise self.transport.connect_error(exc) from exc
         except BaseException:
-            self._slots.release()
+            self._release_slot()
             raise
         conn.pool = self
         self._open.add(conn)
@@ -311,13 +351,13 @@ class AsyncConnectionPool:
             self._idle.append(conn)
         else:
             self._close(conn)
-        self._slots.release()
+        self._release_slot()
 
     def discard(self, conn: AsyncConnection) -> None:
         """Close a connection in use (error, or a reader that stopped early)."""
         if conn in self._open:
             self._close(conn)
-            self._slots.release()
+            self._release_slot()
 
     def _close(self, conn: AsyncConnection) -> None:
         if conn.transport is not None and not conn.transport.is_closing():

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections import deque
-from collections.abc import AsyncGenerator, Callable, Coroutine
+from collections.abc import AsyncGenerator, Coroutine
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
 from .._core.endpoint import Call
@@ -117,13 +117,26 @@ class AsyncAPIClient(ClientCore, _Endpoints):
         self._api_version = version
         return version
 
-    def _drive(self, make_call: Callable[[], Call[R]], negotiate: bool) -> Any:
-        return self._drive_async(make_call, negotiate)
+    def _drive(self, call: Call[R], negotiate: bool) -> Any:
+        return self._drive_async(call, negotiate)
 
-    async def _drive_async(self, make_call: Callable[[], Call[R]], negotiate: bool) -> R:
+    async def _drive_async(self, call: Call[R], negotiate: bool) -> R:
         if negotiate and self._api_version is None:
             await self.negotiate_version()
-        return await self._run(make_call())
+        # self._run(call), written out: this is the path of every call.
+        send = self._send
+        try:
+            request = call.send(None)
+            while True:
+                try:
+                    reply = await send(request)
+                except Exception as exc:  # handed to the definition, which may re-raise
+                    request = call.throw(exc)
+                else:
+                    request = call.send(reply)
+        except StopIteration as stop:
+            result: R = stop.value
+            return result
 
     async def _run(self, call: Call[R]) -> R:
         try:
@@ -151,25 +164,23 @@ class AsyncAPIClient(ClientCore, _Endpoints):
         if request.versioned and version is None:
             version = await self.negotiate_version()
         head, body, timeout, target = self._prepare(request, version)
-        return await self._exchange(self._get_pool(), request, head, body, target, timeout)
-
-    async def _exchange(
-        self,
-        pool: AsyncConnectionPool,
-        request: Request,
-        head: bytes,
-        body: Any,
-        target: str,
-        timeout: float | None,
-    ) -> Any:
+        pool = self._get_pool()
+        replayable = _replayable(body)
         conn = await pool.acquire(timeout)
         conn.arm_timeout(timeout)
         try:
             try:
-                await conn.send(head, body)
+                if replayable:
+                    conn.write(head + body if body else head)  # no await: nothing to wait for
+                else:
+                    await conn.send(head, body)
                 await conn.read_head()
-            except (OSError, ProtocolError):
-                if not (conn.reused and not conn.parser.bytes_received and _replayable(body)):
+            except (OSError, ProtocolError) as exc:
+                # A reused connection the daemon had closed fails before any reply byte: send
+                # again on a new one.  Not after a timeout: the daemon may be at work on it.
+                if isinstance(exc, TimeoutError) or not (
+                    conn.reused and not conn.parser.bytes_received and replayable
+                ):
                     raise
                 conn.disarm_timeout()
                 conn.close()
@@ -198,7 +209,17 @@ class AsyncAPIClient(ClientCore, _Endpoints):
                 if request.collect:
                     return [item async for item in body_stream]
                 return body_stream
-            response = self._response(parser, target, await conn.read_body())
+            if parser.message_complete:  # a small reply arrives with its head
+                content = conn.whole_body()
+            else:
+                content = await conn.read_body()
+            response = Response(
+                parser.status_code,
+                None,
+                parser.raw_head,
+                self._transport.url_base + target,
+                content,
+            )
             pool.release(conn)
             return response
         except APIError:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 from typing import IO, TYPE_CHECKING, Any
 
@@ -12,7 +11,6 @@ from .._core.message import Request
 from .._core.streams import json_items, raw_chunks
 from ..constants import CONTAINER_LIMITS_KEYS
 from ..errors import DockerException, InvalidVersion
-from ..utils import build as build_utils
 from ..utils.decorators import minimum_version
 from ..utils.utils import convert_filters, version_lt
 
@@ -67,6 +65,8 @@ def read_dockerignore_file(path: str) -> list[str]:
             data = f.read()
     except FileNotFoundError:
         return []
+    from ..utils import build as build_utils
+
     return build_utils.read_dockerignore(data)
 
 
@@ -131,6 +131,10 @@ class BuildApiMixin:
         turns it into :class:`~docker.errors.BuildError`.  ``timeout`` is the HTTP timeout of
         the request (default: none).
         """
+        import json
+
+        from ..utils import build as build_utils
+
         if path is None and fileobj is None:
             raise TypeError("Either path or fileobj needs to be provided.")
         if gzip and encoding is not None:

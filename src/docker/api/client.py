@@ -10,10 +10,10 @@ endpoint definitions of the mixins; :class:`docker.aio.AsyncAPIClient` adds an a
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
-from typing import Any, TypeVar
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from .. import auth
+from .. import _lazy, auth
 from .._core.endpoint import Call, run_sync
 from .._core.http import encode_request_head, format_header_block
 from .._core.message import DEFAULT_TIMEOUT, Decoder, Request, Response, quote_path_arg
@@ -36,9 +36,6 @@ from ..errors import (
     TransportError,
     api_error_for,
 )
-from ..transport.base import Connection, ConnectionPool, Transport, retryable
-from ..transport.response import StreamingResponse, UpgradedConnection
-from ..types.daemon import CancellableStream
 from ..utils import config as config_utils
 from ..utils.proxy import ProxyConfig
 from ..utils.utils import parse_host, version_lt
@@ -55,6 +52,26 @@ from .service import ServiceApiMixin
 from .swarm import SwarmApiMixin
 from .volume import VolumeApiMixin
 
+if TYPE_CHECKING:
+    # The transport and stream classes are imported where they are used (socket and
+    # threading machinery is loaded when a client is made, not by ``import docker``).
+    from ..transport.base import Connection, Transport
+    from ..transport.response import StreamingResponse, UpgradedConnection
+
+    #: The heads of plain requests made by ``_prepare``, with the client headers and config
+    #: headers they were made with: ``(headers, config headers, {key: (head, target)})``.
+    PlainHeads = tuple[
+        dict[str, str],
+        dict[str, str] | None,
+        dict[tuple[str, str, str | None, bool], tuple[bytes, str]],
+    ]
+else:
+    __getattr__, __dir__ = _lazy.attach(
+        __name__,
+        globals(),
+        names={"docker.transport.response": ["StreamingResponse", "UpgradedConnection"]},
+    )
+
 __all__ = ["APIClient", "ClientCore", "StreamingResponse", "UpgradedConnection"]
 
 R = TypeVar("R")
@@ -62,7 +79,12 @@ UPGRADE_HEADERS = {"Connection": "Upgrade", "Upgrade": "tcp"}
 
 
 def make_transport(
-    base_url: str, timeout: float | None, num_pools: int, max_pool_size: int, tls: Any
+    base_url: str,
+    timeout: float | None,
+    num_pools: int,
+    max_pool_size: int,
+    tls: Any,
+    use_ssh_client: bool = False,
 ) -> Transport:
     """The transport for a parsed base URL, or a clear error for one not supported yet."""
     if base_url.startswith("http+unix://"):
@@ -72,13 +94,13 @@ def make_transport(
     if base_url.startswith("npipe://"):
         if not IS_WINDOWS_PLATFORM:
             raise DockerException("The npipe:// protocol is only supported on Windows")
-        raise DockerException("npipe:// transport is not implemented yet in this library")
+        from ..transport.npipeconn import NpipeTransport
+
+        return NpipeTransport(base_url, timeout, num_pools, max_pool_size)
     if base_url.startswith("ssh://"):
-        raise DockerException(
-            f"ssh:// hosts ({base_url}) are not supported by this version of the library yet; "
-            "use a unix socket or tcp:// address, or forward the remote socket with "
-            "`ssh -L /tmp/docker.sock:/var/run/docker.sock user@host`."
-        )
+        from ..transport.sshconn import SSHTransport
+
+        return SSHTransport(base_url, timeout, num_pools, max_pool_size, use_ssh_client)
     if base_url.startswith("https://"):
         from ..transport.tls import TLSTransport
 
@@ -127,13 +149,23 @@ class ClientCore:
         self._auth_configs = auth.load_config(
             config_dict=self._general_configs, credstore_env=credstore_env
         )
+        if isinstance(base_url, str) and base_url.strip().lower() == "ssh://":
+            # parse_host maps a bare ssh:// to 127.0.0.1:22 (the original's rule); a client
+            # pointed at it almost surely lost its host name somewhere: say so.
+            raise DockerException(
+                f"The ssh address {base_url!r} has no host name: use ssh://[user@]host[:port]."
+            )
         parsed = parse_host(base_url, IS_WINDOWS_PLATFORM, tls=bool(tls))
         if num_pools is None:
             num_pools = DEFAULT_NUM_POOLS_SSH if parsed.startswith("ssh://") else DEFAULT_NUM_POOLS
         self.num_pools = num_pools
         self.max_pool_size = max_pool_size
-        self._transport = make_transport(parsed, timeout, num_pools, max_pool_size, tls)
-        self.base_url = "http+docker://localhost" if parsed.startswith("http+unix://") else parsed
+        self._transport = make_transport(
+            parsed, timeout, num_pools, max_pool_size, tls, use_ssh_client
+        )
+        self.base_url = parsed
+        if parsed.startswith(("http+unix://", "ssh://", "npipe://")):
+            self.base_url = self._transport.url_base
         self._custom_adapter: Any = self._transport
         self._version_lock = threading.Lock()
         self._api_version: str | None = None
@@ -217,10 +249,23 @@ class ClientCore:
 
     def _prepare(self, request: Request, version: str | None) -> tuple[bytes, Any, Any, str]:
         """The request head, the body to send, the timeout and the request target."""
+        timeout = self.timeout if request.timeout is DEFAULT_TIMEOUT else request.timeout
+        configured = self._general_configs.get("HttpHeaders")
+        plain = request.body is None and not (request.params or request.headers or request.upgrade)
+        if plain:
+            # A request without query, own headers or body (ping, inspect, start...): its head
+            # is made once per client, and made again when the client's headers change.
+            state: PlainHeads | None = self.__dict__.get("_plain_heads")
+            if state is None or state[0] != self.headers or state[1] != configured:
+                state = (dict(self.headers), None if configured is None else dict(configured), {})
+                self.__dict__["_plain_heads"] = state
+            made = state[2]
+            key = (request.method, request.path, version, request.apply_config_headers)
+            known = made.get(key)
+            if known is not None:
+                return known[0], None, timeout, known[1]
         target = self._transport.base_path + request.target(version)
-        config_headers = (
-            self._general_configs.get("HttpHeaders") if request.apply_config_headers else None
-        )
+        config_headers = configured if request.apply_config_headers else None
         if request.headers or request.upgrade:
             headers = dict(self.headers)
             if config_headers:
@@ -244,7 +289,10 @@ class ClientCore:
         else:
             length = None
         head = encode_request_head(request.method, target, block, length)
-        timeout = self.timeout if request.timeout is DEFAULT_TIMEOUT else request.timeout
+        if plain:
+            if len(made) >= 512:  # ids in paths: keep the cache bounded
+                made.clear()
+            made[key] = (head, target)
         return head, body, timeout, target
 
     def _header_block(self, config_headers: dict[str, str] | None) -> str:
@@ -292,6 +340,8 @@ class APIClient(
     """
 
     def _init_io(self) -> None:
+        from ..transport.base import ConnectionPool
+
         self._pool = ConnectionPool(self._transport, self.max_pool_size)
 
     @property
@@ -308,16 +358,28 @@ class APIClient(
     def _version(self, value: str) -> None:
         self._api_version = value
 
-    def _drive(self, make_call: Callable[[], Call[R]], negotiate: bool) -> R:
+    def _drive(self, call: Call[R], negotiate: bool) -> R:
         if negotiate and self._api_version is None:
             self._version  # noqa: B018 - negotiates
-        return run_sync(make_call(), self._send)
+        # run_sync(call, self._send), written out: this is the path of every call.
+        send = self._send
+        try:
+            request = call.send(None)
+            while True:
+                try:
+                    reply = send(request)
+                except Exception as exc:  # handed to the definition, which may re-raise
+                    request = call.throw(exc)
+                else:
+                    request = call.send(reply)
+        except StopIteration as stop:
+            result: R = stop.value
+            return result
 
     def _send(self, request: Request) -> Any:
         """Send one request and read its reply (whole, as a stream, or upgraded)."""
-        version = self._version if request.versioned else None
+        version = (self._api_version or self._version) if request.versioned else None
         head, body, timeout, target = self._prepare(request, version)
-        transport = self._transport
         pool = self._pool
         conn = pool.acquire(timeout)
         try:
@@ -335,6 +397,9 @@ class APIClient(
                 conn.read_head()
             parser = conn.parser
             if request.upgrade and (parser.upgraded or parser.status_code < 300):
+                from ..transport.response import UpgradedConnection
+                from ..types.daemon import CancellableStream
+
                 upgraded = UpgradedConnection(conn, self._response(parser, target, b""))
                 if request.stream is None:
                     return upgraded
@@ -349,6 +414,9 @@ class APIClient(
                 self._finish(conn)
                 raise api_error_for(response)
             if request.stream is not None:
+                from ..transport.response import StreamingResponse
+                from ..types.daemon import CancellableStream
+
                 if not request.collect:
                     conn.settimeout(None)  # a stream may be quiet for long: no read timeout
                 streaming = StreamingResponse(conn, pool, self._response(parser, target, b""))
@@ -356,14 +424,23 @@ class APIClient(
                     _decode(streaming.iter_chunks(), request.stream()), streaming
                 )
                 return list(stream) if request.collect else stream
-            response = self._response(parser, target, conn.read_body())
-            self._finish(conn)
+            response = Response(
+                parser.status_code,
+                None,
+                parser.raw_head,
+                self._transport.url_base + target,
+                conn.read_body(),
+            )
+            if parser.keep_alive:
+                pool.release(conn)
+            else:
+                conn.close()
             return response
         except APIError:
             raise  # an error reply: the connection was already released
         except OSError as exc:
             conn.close()
-            raise transport.io_error(exc, timeout) from exc
+            raise self._transport.io_error(exc, timeout) from exc
         except BaseException:
             conn.close()
             raise
@@ -395,6 +472,8 @@ class APIClient(
 
 def _stale(conn: Connection, exc: BaseException) -> bool:
     """True when a reused connection failed before any response byte arrived."""
+    from ..transport.base import retryable
+
     if conn.parser.bytes_received:
         return False
     if isinstance(exc, ProtocolError):

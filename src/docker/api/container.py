@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import json
-from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .._core.endpoint import Call, endpoint
-from .._core.frames import FrameDecoder, TTYDecoder, collect
 from .._core.message import DEFAULT_TIMEOUT, Request, quote_path_arg
 from .._core.streams import json_items, raw_chunks, rechunk
 from ..errors import DeprecatedMethod, InvalidArgument, InvalidVersion
@@ -21,11 +18,16 @@ from ..utils.utils import (
 )
 from .daemon import json_request
 
+if TYPE_CHECKING:
+    from datetime import datetime
+
 __all__ = ["ContainerApiMixin", "decode_stat_header", "output_decoder"]
 
 
 def output_decoder(tty: bool, demux: bool) -> Any:
     """Decoder factory for container output: raw for a TTY, multiplexed frames otherwise."""
+    from .._core.frames import FrameDecoder, TTYDecoder
+
     if tty:
         return lambda: TTYDecoder(demux)
     return lambda: FrameDecoder(demux)
@@ -36,11 +38,14 @@ def decode_stat_header(value: str | None) -> Any:
     if not value:
         return None
     import base64
+    import json
 
     return json.loads(base64.b64decode(value))
 
 
 def _time_param(name: str, value: Any) -> int | float:
+    from datetime import datetime
+
     if isinstance(value, datetime):
         return datetime_to_timestamp(value)
     if isinstance(value, int | float) and not isinstance(value, bool) and value > 0:
@@ -97,6 +102,8 @@ class ContainerApiMixin:
         )
         if stream:
             return output
+        from .._core.frames import collect
+
         return collect(output, demux)
 
     @endpoint
@@ -404,6 +411,8 @@ class ContainerApiMixin:
             return response.content
         # Decode the frames as they arrive: one copy of the output, not two.
         items = yield Request("GET", path, params=params, stream=decoder, collect=True)
+        from .._core.frames import collect
+
         return collect(items)
 
     @endpoint

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import json
 import os
-from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from .. import auth
@@ -15,6 +13,8 @@ from ..utils.decorators import minimum_version
 from ..utils.utils import convert_filters, datetime_to_timestamp
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from ..types.daemon import CancellableStream
 
 __all__ = ["DaemonApiMixin", "json_request"]
@@ -27,6 +27,8 @@ def json_request(method: str, path: str, data: Any, **kwargs: Any) -> Request:
     elif isinstance(data, dict):
         data = {key: value for key, value in data.items() if value is not None}
     headers = {"Content-Type": "application/json", **(kwargs.pop("headers", None) or {})}
+    import json
+
     return Request(method, path, body=json.dumps(data).encode("utf-8"), headers=headers, **kwargs)
 
 
@@ -57,6 +59,8 @@ class DaemonApiMixin:
         ``{"type": "container", "event": "start"}``; ``decode=True`` yields dicts instead of
         raw bytes.  The returned stream is closable and a context manager.
         """
+        from datetime import datetime
+
         if isinstance(since, datetime):
             since = datetime_to_timestamp(since)
         if isinstance(until, datetime):

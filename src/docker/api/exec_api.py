@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from .._core.endpoint import Call, endpoint
-from .._core.frames import collect
 from .._core.message import DEFAULT_TIMEOUT, Request
 from ..errors import InvalidVersion
 from ..utils.decorators import check_resource
@@ -117,4 +116,6 @@ class ExecApiMixin:
         output = yield request
         if stream:
             return output
+        from .._core.frames import collect
+
         return collect(output, demux)

@@ -12,7 +12,6 @@ from .._core.message import Body, Request
 from .._core.streams import json_items, raw_chunks, rechunk
 from ..errors import APIError, DockerException, InvalidVersion, StreamParseError
 from ..utils.decorators import check_resource, minimum_version
-from ..utils.json_stream import JSONStreamDecoder
 from ..utils.utils import convert_filters, parse_repository_tag, version_lt
 from .daemon import json_request
 
@@ -80,6 +79,8 @@ def raise_for_progress(text: str | bytes, action: str) -> None:
     ``text`` is the body of a non-streamed pull or push; a body that is not JSON is accepted
     as it is (nothing to check).
     """
+    from ..utils.json_stream import JSONStreamDecoder
+
     decoder = JSONStreamDecoder()
     try:
         items = [*decoder.feed(text), *decoder.close()]

@@ -8,7 +8,6 @@ from typing import Any
 from .._core.endpoint import Call, endpoint
 from .._core.message import Request
 from ..errors import InvalidVersion
-from ..types.networks import EndpointConfig
 from ..utils.decorators import check_resource, minimum_version
 from ..utils.utils import convert_filters, version_lt
 from .daemon import json_request
@@ -156,6 +155,8 @@ class NetworkApiMixin:
         network-scoped ``aliases``, ``links``, link-local addresses, driver options and a MAC
         address.
         """
+        from ..types.networks import EndpointConfig
+
         endpoint_config = EndpointConfig(
             self._version,
             aliases=aliases,

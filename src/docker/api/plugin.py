@@ -9,7 +9,6 @@ from .. import auth
 from .._core.endpoint import Call, endpoint
 from .._core.message import Request
 from .._core.streams import json_items
-from ..utils.build import create_archive, walk
 from ..utils.decorators import check_resource, minimum_version
 from .daemon import json_request
 
@@ -57,6 +56,8 @@ class PluginApiMixin:
         every file under it is sent as a tar archive (gzip-compressed with ``gzip``).  The
         plugin is created disabled, named ``name`` (``:latest`` is added when no tag is given).
         """
+        from ..utils.build import create_archive, walk
+
         files = set(walk(plugin_data_dir, []))
         with create_archive(root=plugin_data_dir, gzip=gzip, files=files) as archive:
             yield Request("POST", "/plugins/create", params={"name": name}, body=archive)

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import auth, errors
 from .._core.endpoint import Call, endpoint
 from .._core.message import Request
-from ..types.daemon import CancellableStream
-from ..types.services import ServiceMode
 from ..utils.decorators import check_resource, minimum_version
 from ..utils.utils import convert_filters, convert_service_networks, version_lt
 from .container import output_decoder
 from .daemon import json_request
 from .swarm import swarm_call
+
+if TYPE_CHECKING:
+    from ..types.daemon import CancellableStream
 
 __all__ = ["ServiceApiMixin"]
 
@@ -155,6 +156,8 @@ class ServiceApiMixin:
         if image is None:
             raise errors.DockerException("Missing mandatory Image key in ContainerSpec")
         if mode and not isinstance(mode, dict):
+            from ..types.services import ServiceMode
+
             mode = ServiceMode(mode)
         headers = self._image_auth_headers(image)
         if version_lt(self._version, "1.25"):
@@ -320,6 +323,8 @@ class ServiceApiMixin:
             "Labels": current.get("Labels") if labels is None else labels,
         }
         if mode is not None:
+            from ..types.services import ServiceMode
+
             data["Mode"] = mode if isinstance(mode, dict) else ServiceMode(mode)
         else:
             data["Mode"] = current.get("Mode")

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import errors
 from .._core.endpoint import Call, endpoint
 from .._core.message import Request
 from ..constants import DEFAULT_SWARM_ADDR_POOL, DEFAULT_SWARM_SUBNET_SIZE
-from ..types.swarm import SwarmSpec
 from ..utils.decorators import check_resource, minimum_version
 from ..utils.utils import convert_filters, version_lt
 from .daemon import json_request
+
+if TYPE_CHECKING:
+    from ..types.swarm import SwarmSpec
 
 __all__ = ["SwarmApiMixin", "swarm_call"]
 
@@ -64,6 +66,8 @@ class SwarmApiMixin:
         external_ca = kwargs.pop("external_ca", None)
         if external_ca:
             kwargs["external_cas"] = [external_ca]
+        from ..types.swarm import SwarmSpec
+
         return SwarmSpec(self._version, *args, **kwargs)
 
     @endpoint

@@ -5,10 +5,10 @@ from __future__ import annotations
 import builtins
 import re
 import warnings
-from collections.abc import Iterable
+from collections.abc import Callable
 from typing import Any
 
-from .._core.modelcall import Collect, ModelCall, PerDriver, caller_stacklevel, model_call
+from .._core.modelcall import Collect, Drain, ModelCall, PerDriver, caller_stacklevel, model_call
 from ..api.image import progress_error
 from ..errors import APIError, BuildError, ImageLoadError, ImageNotFound, InvalidArgument
 from ..utils.utils import parse_repository_tag
@@ -278,7 +278,7 @@ class ImageCollection(Collection):
         stream = yield self.client.api.pull(
             repository, tag=tag, stream=True, decode=True, all_tags=all_tags, **kwargs
         )
-        _raise_on_progress_error((yield Collect(stream)), f"pull of {repository}")
+        yield Drain(stream, _progress_checker(f"pull of {repository}"))
         if all_tags:
             return (yield self.list(repository))
         sep = "@" if tag.startswith("sha256:") else ":"
@@ -311,11 +311,15 @@ class ImageCollection(Collection):
         return result
 
 
-def _raise_on_progress_error(items: Iterable[Any], action: str) -> None:
-    for item in items:
+def _progress_checker(action: str) -> Callable[[Any], None]:
+    """A check for each item of a progress stream: raises APIError on a reported failure."""
+
+    def check(item: Any) -> None:
         message = progress_error(item)
         if message is not None:
             raise APIError(f"{action} failed", explanation=message)
+
+    return check
 
 
 def normalize_platform(

@@ -145,9 +145,9 @@ class Connection:
             self.parser.feed_eof()
 
     def read_head(self) -> None:
-        """Read until the response head is complete."""
+        """Read until the response head is complete (the parser is fresh or was reset by
+        :meth:`ConnectionPool.acquire`)."""
         parser = self.parser
-        parser.reset()
         while not parser.headers_complete and not parser.upgraded:
             self.receive()
 
@@ -164,7 +164,7 @@ class Connection:
         try:
             self.sock.setblocking(False)
             try:
-                self.sock.recv(1, socket.MSG_PEEK)
+                self.sock.recv_into(bytearray(1), 1, socket.MSG_PEEK)
             finally:
                 self.sock.settimeout(self._timeout if self._timeout is not ... else None)
         except BlockingIOError:
@@ -216,6 +216,7 @@ class ConnectionPool:
                 conn.close()
                 continue
             conn.reused = True
+            conn.parser.reset()  # a failed send must not see the previous reply's byte count
             return conn
         try:
             sock = self.transport.connect(timeout)

@@ -52,7 +52,9 @@ class OwnedConnection:
         except (OSError, ProtocolError) as exc:
             if self.closed:  # stopped by close(), maybe from another thread
                 return
-            self.close()
+            # A failure, not a close(): drop the connection but leave ``closed`` unset, so the
+            # stream above raises the error instead of ending quietly.
+            self._drop()
             if isinstance(exc, OSError):
                 raise conn.transport.io_error(exc, None) from exc
             raise
@@ -67,6 +69,9 @@ class OwnedConnection:
     def close(self) -> None:
         """Stop reading: shut the connection down (this also wakes a blocked reader)."""
         self.closed = True
+        self._drop()
+
+    def _drop(self) -> None:
         conn, self._conn = self._conn, None
         if conn is not None:
             with contextlib.suppress(OSError):
@@ -123,10 +128,11 @@ class UpgradedConnection(OwnedConnection):
         return self.sock.recv(size)
 
     def _chunks(self, conn: Connection) -> Iterator[bytes]:
-        while True:
-            data = self.recv(RECV_SIZE)
-            if not data:
-                return
+        if self._tail:
+            tail, self._tail = self._tail, b""
+            yield tail
+        recv = self.sock.recv
+        while data := recv(RECV_SIZE):
             yield data
 
     def sendall(self, data: bytes) -> None:

@@ -3,9 +3,10 @@
 The socket of :class:`~docker.transport.tcp.TCPTransport` is wrapped with the SSL context of a
 :class:`~docker.tls.TLSConfig` (or, for ``tls=True``, a default context that checks the
 daemon's certificate against the system CAs).  The server name checked is the host of the
-URL.  TLS failures are turned into errors that say what is wrong: a daemon certificate
-signed by another CA, one issued for another name, a daemon that wants a client certificate,
-a client certificate the daemon does not accept.
+URL, also when the connection goes through a proxy's ``CONNECT`` tunnel.  TLS failures are
+turned into errors that say what is wrong: a daemon certificate signed by another CA, one
+issued for another name, a daemon that wants a client certificate, a client certificate the
+daemon does not accept.
 
 ``ssl`` is imported here only, so ``import docker`` does not load it.
 """
@@ -36,17 +37,23 @@ _NAME_CODES = {62, 64}  # hostname mismatch, IP address mismatch
 
 
 class _TLSSocket(ssl.SSLSocket):
-    """An SSL socket whose ``recv(n, MSG_PEEK)`` answers the pool's liveness check.
+    """An SSL socket whose ``recv_into`` with ``MSG_PEEK`` answers the pool's liveness check.
 
     :meth:`docker.transport.base.Connection.is_stale` peeks at an idle (non-blocking) socket:
     nothing to read means alive (``BlockingIOError``), end of file or unexpected data means
     stale.  TLS records that carry no application data (session tickets) are consumed here
-    and count as nothing.
+    and count as nothing.  Plain ``recv`` is not overridden: it is the read path of every
+    reply.
     """
 
-    def recv(self, buflen: int = 1024, flags: int = 0) -> bytes:
+    def recv_into(self, buffer: Any, nbytes: int | None = None, flags: int = 0) -> int:
         if not flags & socket.MSG_PEEK:
-            return super().recv(buflen, flags)
+            return super().recv_into(buffer, nbytes, flags)
+        data = self._peek()
+        buffer[: len(data)] = data
+        return len(data)
+
+    def _peek(self) -> bytes:
         if self.pending():
             return b"?"  # decrypted bytes nobody asked for
         raw = socket.socket.recv(self, 1, socket.MSG_PEEK)  # BlockingIOError: nothing there
@@ -136,7 +143,12 @@ class TLSTransport(TCPTransport):
     """Reach the daemon over TCP with TLS at ``base_url`` (``https://host:port[/base]``).
 
     ``tls`` is a :class:`~docker.tls.TLSConfig` or True (verify against the system CAs).
+    Through a proxy (``https_proxy``/``all_proxy``), TLS runs inside the ``CONNECT`` tunnel
+    and the certificate is still checked against the daemon's name.
     """
+
+    proxy_scheme = "https"
+    address_suffix = " (TLS)"
 
     def __init__(
         self,
@@ -146,7 +158,6 @@ class TLSTransport(TCPTransport):
         tls: Any = True,
     ) -> None:
         super().__init__(base_url, timeout, max_pool_size)
-        self.address = f"tcp://{self.host_header} (TLS)"
         self.configure(tls)
 
     def configure(self, tls: Any) -> None:
@@ -192,15 +203,9 @@ class TLSTransport(TCPTransport):
             setattr(protocol, "connection_made", made)  # noqa: B010
             return protocol
 
-        loop = asyncio.get_running_loop()
-        _, protocol = await loop.create_connection(
-            factory,
-            self.hostname,
-            self.port,
-            ssl=self.ssl_context,
-            server_hostname=self.server_hostname,
+        return await self._open_async(
+            factory, ssl=self.ssl_context, server_hostname=self.server_hostname
         )
-        return protocol
 
     # Errors ---------------------------------------------------------------------------------
     def _where(self) -> str:

@@ -10,7 +10,6 @@ The file is looked for in this order, and the first path that exists wins:
 
 from __future__ import annotations
 
-import json
 import os
 from typing import Any
 
@@ -80,6 +79,8 @@ def load_general_config(config_path: str | os.PathLike[str] | None = None) -> di
     config_file = find_config_file(config_path)
     if not config_file:
         return {}
+    import json
+
     try:
         with open(config_file, encoding=_CONFIG_ENCODING) as handle:
             data = json.load(handle)

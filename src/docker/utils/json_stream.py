@@ -16,6 +16,8 @@ import codecs
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator
+from itertools import repeat
+from operator import itemgetter
 from typing import Any, TypeVar, cast
 
 from ..errors import StreamParseError
@@ -34,6 +36,9 @@ T = TypeVar("T")
 _json_decoder = json.JSONDecoder()
 #: The C scanner behind ``JSONDecoder.raw_decode``: ``(obj, end)``, or StopIteration/ValueError.
 _scan_once = cast("Callable[[str, int], tuple[Any, int]]", _json_decoder.scan_once)  # type: ignore[attr-defined]
+
+_first = itemgetter(0)
+_second = itemgetter(1)
 
 _WHITESPACE = re.compile(r"\s*")
 #: Outside strings: everything up to the next bracket or unterminated string, stepping over
@@ -62,23 +67,21 @@ def _utf8_decoder() -> codecs.IncrementalDecoder:
 def _json_lines(text: str) -> list[Any] | None:
     """The values of ``text`` when each non-blank line holds exactly one JSON value, else None.
 
-    Joining the lines with commas inside brackets gives valid JSON only in that case (a
-    newline inside a value, or two values on one line, makes the joined text invalid), so one
-    ``json.loads`` decodes them all.
+    Each non-empty line goes to the C scanner, and must be one value that starts where the line
+    starts and ends where it ends; the iteration runs in C (``map``), with no Python frame per
+    line.  Anything else (blanks around a value, two values on a line, a value spread over
+    lines, malformed JSON) gives None, and the caller decodes the text value by value, which
+    treats every case exactly.  (``splitlines`` also cuts at characters that are not JSON
+    line breaks, such as U+2028; a string holding one then fails to scan and falls back.)
     """
-    try:  # the common case: no blank lines
-        values: list[Any] = json.loads("[" + text.replace("\n", ",") + "]")
-        return values
-    except ValueError:
-        pass
-    lines = [line for line in text.split("\n") if line and not line.isspace()]
-    if not lines:
-        return []
+    lines = list(filter(None, text.splitlines()))
     try:
-        values = json.loads("[" + ",".join(lines) + "]")
-    except ValueError:
+        scanned = list(map(_scan_once, lines, repeat(0, len(lines))))
+    except (StopIteration, ValueError):
         return None
-    return values
+    if list(map(_second, scanned)) != list(map(len, lines)):
+        return None
+    return list(map(_first, scanned))
 
 
 class JSONStreamDecoder:
@@ -94,10 +97,21 @@ class JSONStreamDecoder:
     raised by the next call.
     """
 
-    __slots__ = ("_depth", "_error", "_escape", "_in_string", "_mode", "_pieces", "_utf8")
+    __slots__ = (
+        "_depth",
+        "_error",
+        "_escape",
+        "_in_string",
+        "_mode",
+        "_pieces",
+        "_utf8",
+        "_utf8_held",
+    )
 
     def __init__(self) -> None:
         self._utf8 = _utf8_decoder()
+        #: True when the incremental UTF-8 decoder may hold the start of a split character.
+        self._utf8_held = False
         self._pieces: list[str] = []
         self._mode = _IDLE
         self._depth = 0
@@ -111,7 +125,30 @@ class JSONStreamDecoder:
         """Add ``data`` to the stream; return the values it completed (maybe none)."""
         if self._error is not None:
             raise self._error
-        text = self._utf8.decode(data) if isinstance(data, (bytes, bytearray, memoryview)) else data
+        if type(data) is bytes and data and data[-1] == 10 and not self._utf8_held:
+            # Ends with a newline and no split character is held: decoding it whole is the
+            # same as decoding it incrementally.
+            text = data.decode("utf-8", "replace")
+            if self._mode == _IDLE:
+                # The daemon's case: one JSON message per HTTP chunk, ``{...}\r\n``.
+                # Anything else (more values, leading blanks, malformed input) takes the
+                # general path below.
+                try:
+                    value, end = _scan_once(text, 0)
+                except (StopIteration, ValueError):
+                    pass
+                else:
+                    rest = len(text) - end
+                    if rest == 1 or (rest == 2 and text[end] == "\r"):
+                        return [value]
+        elif isinstance(data, str):
+            text = data
+        elif not data:
+            return []
+        else:
+            text = self._utf8.decode(data)
+            # A piece that ends with a non-ASCII byte may end inside a character.
+            self._utf8_held = data[-1] >= 0x80
         out: list[Any] = []
         if not text:
             return out
@@ -159,6 +196,7 @@ class JSONStreamDecoder:
 
     def _reset(self) -> None:
         self._utf8 = _utf8_decoder()
+        self._utf8_held = False
         self._pieces = []
         self._mode = _IDLE
         self._depth = 0
@@ -169,7 +207,7 @@ class JSONStreamDecoder:
         """Decode the values in ``text[pos:]``; keep a trailing incomplete one as pending."""
         last_newline = text.rfind("\n")
         if last_newline > pos:
-            # The daemon's streams are JSON lines: decode all complete lines in one C call.
+            # The daemon's streams are JSON lines: decode all complete lines at C speed.
             lines = _json_lines(text[pos:last_newline])
             if lines is not None:
                 out.extend(lines)

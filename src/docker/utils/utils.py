@@ -1,19 +1,17 @@
 """Small helpers that turn user-friendly arguments into the shapes the Engine API expects.
 
 Everything here is pure (no I/O except :func:`parse_env_file` and the certificate checks done by
-:func:`kwargs_from_env`) and cheap to import: heavier standard modules (``shlex``, ``base64``)
-are imported inside the functions that need them.
+:func:`kwargs_from_env`) and cheap to import: heavier modules (``shlex``, ``base64``, ``json``,
+``urllib.parse``, :mod:`docker.tls`) are imported inside the functions that need them.
 """
 
 from __future__ import annotations
 
 import functools
-import json
 import os
 import re
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn
-from urllib.parse import urlparse, urlunparse
 
 from .. import errors
 from ..constants import (
@@ -22,7 +20,6 @@ from ..constants import (
     DEFAULT_NPIPE,
     DEFAULT_UNIX_SOCKET,
 )
-from ..tls import TLSConfig
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -268,6 +265,8 @@ def parse_repository_tag(repo_name: str) -> tuple[str, str | None]:
 
 _SCHEME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ+")
 _KNOWN_SCHEMES = frozenset({"tcp", "unix", "npipe", "ssh", "http", "https", "http+unix", "fd"})
+#: The address forms a client can use, as error messages list them.
+_SUPPORTED_SCHEMES = "unix://, tcp://, http://, https://, ssh:// and npipe://"
 #: What follows ``host:`` when a bare ``host:port[/path]`` was read as ``scheme:path`` (gap A10).
 _PORT_TAIL = re.compile(r"\d*(?:/.*)?", re.DOTALL)
 
@@ -289,6 +288,7 @@ def parse_host(addr: str | None, is_win32: bool = False, tls: bool = False) -> s
     if not addr or addr.strip() == "unix://":
         return DEFAULT_UNIX_SOCKET
     addr = addr.strip()
+    from urllib.parse import urlparse, urlunparse
 
     try:
         parsed = urlparse(addr)
@@ -313,7 +313,12 @@ def parse_host(addr: str | None, is_win32: bool = False, tls: bool = False) -> s
         proto = "tcp"
 
     if proto == "fd":
-        raise errors.DockerException("fd protocol is not implemented")
+        raise errors.DockerException(
+            "fd protocol is not implemented: fd:// is the daemon's systemd socket-activation "
+            "listener (dockerd -H fd://), which a client cannot connect to; use the address "
+            "that socket is bound to, such as unix:///var/run/docker.sock. Supported: "
+            f"{_SUPPORTED_SCHEMES}."
+        )
 
     if proto in ("http", "https"):
         tls = proto == "https"
@@ -322,7 +327,9 @@ def parse_host(addr: str | None, is_win32: bool = False, tls: bool = False) -> s
         proto = "unix"
 
     if proto not in ("tcp", "unix", "npipe", "ssh"):
-        raise errors.DockerException(f"Invalid bind address protocol: {addr}")
+        raise errors.DockerException(
+            f"Invalid bind address protocol: {addr} (supported: {_SUPPORTED_SCHEMES})"
+        )
 
     if proto == "tcp" and not parsed.netloc:
         raise _bad_address(addr)
@@ -384,6 +391,8 @@ def kwargs_from_env(environment: Mapping[str, str] | None = None) -> dict[str, A
 
     if not cert_path:
         cert_path = os.path.join(os.path.expanduser("~"), ".docker")
+    from ..tls import TLSConfig
+
     params["tls"] = TLSConfig(
         client_cert=(
             os.path.join(cert_path, "cert.pem"),
@@ -408,6 +417,8 @@ def convert_filters(filters: Mapping[str, Any]) -> str:
         if not isinstance(value, (list, tuple)):
             value = [value]
         result[key] = [item if isinstance(item, str) else str(item) for item in value]
+    import json
+
     return json.dumps(result)
 
 
@@ -548,5 +559,6 @@ def parse_devices(devices: Iterable[Any]) -> list[dict[str, Any]]:
 def decode_json_header(header: str | bytes) -> Any:
     """Decode a base64-encoded JSON header value (such as ``X-Docker-Container-Path-Stat``)."""
     import base64
+    import json
 
     return json.loads(base64.b64decode(header).decode("utf-8"))
