@@ -5,9 +5,12 @@
   answer is checked to come from the PyPI ``docker`` 7.2.0.
 * :func:`ours`: the same ops run in this process with our SDK, through exactly the same code
   (the op functions of ``_original_worker.py``), so the two SDKs are timed alike.
-* The raw socket ("the limit"): :func:`raw_connect`, :func:`raw_upgrade` (a hijacked
-  ``POST`` with ``Connection: Upgrade``), :func:`raw_drain` (read to EOF into a reused buffer)
-  and :func:`raw_chunked_body` (a minimal chunked-body reader that drops the data).
+* The raw socket: :func:`raw_connect`, :func:`raw_upgrade` (a hijacked ``POST`` with
+  ``Connection: Upgrade``), :func:`raw_drain` (read to EOF into a reused buffer, dropping the
+  data) and :func:`raw_chunked_body` (a minimal chunked-body reader that drops the data); and
+  readers that do what each SDK mode does: :func:`raw_recv_pieces` / :func:`raw_chunked_pieces`
+  (the payload as ``memoryview`` pieces), :func:`raw_frames` (cut into frames) and
+  :func:`raw_output` (hand out the pieces, or join them).
 * Run metadata (date, machine, load) and small formatting helpers.
 """
 
@@ -19,9 +22,11 @@ import os
 import platform
 import socket
 import statistics
+import struct
 import subprocess
 import sys
 import time
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -50,8 +55,12 @@ __all__ = [
     "meta_block",
     "ours",
     "raw_chunked_body",
+    "raw_chunked_pieces",
     "raw_connect",
     "raw_drain",
+    "raw_frames",
+    "raw_output",
+    "raw_recv_pieces",
     "raw_upgrade",
     "remove_quietly",
     "worker_ops",
@@ -83,12 +92,21 @@ def _check_original(data: dict[str, Any]) -> None:
         raise SystemExit(f"original worker imported the wrong docker: {where}")
 
 
-class Original:
-    """The original SDK in a ``_original_worker.py --serve`` process kept for the whole run."""
+def _check_ours(data: dict[str, Any]) -> None:
+    where = Path(data["docker_file"]).resolve()
+    if not where.is_relative_to(ROOT / "src"):
+        raise SystemExit(f"our worker imported the wrong docker: {where}")
 
-    def __init__(self) -> None:
+
+class Original:
+    """An SDK in a ``_original_worker.py --serve`` process kept for the whole run: the original
+    (default), or ours with ``python=OUR_PYTHON`` (our package, from ``src/``, in a process of
+    its own, timed exactly like the original)."""
+
+    def __init__(self, python: Path = ORIGINAL_PYTHON) -> None:
+        self._check = _check_original if python == ORIGINAL_PYTHON else _check_ours
         self.proc = subprocess.Popen(
-            [str(ORIGINAL_PYTHON), "-I", str(WORKER), "--serve"],
+            [str(python), "-I", str(WORKER), "--serve"],
             cwd="/",
             env=clean_env(),
             stdin=subprocess.PIPE,
@@ -107,7 +125,7 @@ class Original:
         if not line:
             raise SystemExit(f"original worker died (exit {self.proc.wait()})")
         data = json.loads(line)
-        _check_original(data)
+        self._check(data)
         return list(zip(data["samples_ns"], data["extra"], strict=True))
 
     def close(self) -> None:
@@ -220,6 +238,123 @@ def raw_chunked_body(sock: socket.socket, buf: bytes) -> int:
                 data = more[skip:]
                 break
             skip -= len(more)
+
+
+# --------------------------------------------------------------------------- raw readers that
+# do what the SDK's modes do: pieces of payload, demultiplexed, kept or handed out
+
+_frame_header = struct.Struct(">BxxxL")
+
+
+def raw_recv_pieces(sock: socket.socket, rest: bytes) -> Iterator[memoryview]:
+    """The bytes of a hijacked stream as they arrive, as ``memoryview`` pieces: ``rest`` (what
+    came with the head), then one ``recv(64 KiB)`` after the other until EOF."""
+    recv = sock.recv
+    if rest:
+        yield memoryview(rest)
+    while data := recv(RECV):
+        yield memoryview(data)
+
+
+def raw_chunked_pieces(sock: socket.socket, buf: bytes) -> Iterator[memoryview]:
+    """The payload of a ``Transfer-Encoding: chunked`` body (``buf``: what came with the head),
+    piece by piece: every chunk's data as a ``memoryview`` slice of the ``recv(64 KiB)`` that
+    carries it (no copy; a chunk cut by a read gives two pieces)."""
+    recv = sock.recv
+    data, pos = bytes(buf), 0
+    view = memoryview(data)
+    while True:
+        while (eol := data.find(b"\r\n", pos)) < 0:
+            more = recv(RECV)
+            if not more:
+                raise SystemExit("raw: connection closed inside a chunked body")
+            data, pos = data[pos:] + more, 0
+            view = memoryview(data)
+        size = int(data[pos:eol].split(b";", 1)[0], 16)
+        pos = eol + 2
+        if size == 0:
+            return
+        while pos + size > len(data):  # the chunk goes on in the next read
+            if pos < len(data):
+                yield view[pos:]
+                size -= len(data) - pos
+            data, pos = recv(RECV), 0
+            if not data:
+                raise SystemExit("raw: connection closed inside a chunked body")
+            view = memoryview(data)
+        yield view[pos : pos + size]
+        pos += size
+        while len(data) - pos < 2:  # the CRLF after the chunk's data
+            more = recv(RECV)
+            if not more:
+                raise SystemExit("raw: connection closed inside a chunked body")
+            data, pos = data[pos:] + more, 0
+            view = memoryview(data)
+        pos += 2
+
+
+def raw_frames(pieces: Iterable[memoryview]) -> Iterator[tuple[int, memoryview]]:
+    """Cut the multiplexed stream (8-byte ``>BxxxL`` headers) carried by ``pieces`` into
+    ``(stream id, payload piece)``: each payload is a ``memoryview`` slice of the piece that
+    carries it (no copy; a piece that is payload only is passed on as it is); a header cut by
+    a piece boundary is completed from the next piece."""
+    unpack_from = _frame_header.unpack_from
+    head = b""
+    stream, need = 1, 0
+    for data in pieces:
+        size, pos = len(data), 0
+        if need:
+            if need >= size:
+                need -= size
+                yield stream, data
+                continue
+            yield stream, data[:need]
+            pos, need = need, 0
+        while pos < size:
+            if head or size - pos < 8:
+                take = 8 - len(head)
+                head += bytes(data[pos : pos + take])
+                pos += take
+                if len(head) < 8:
+                    break
+                stream, length = _frame_header.unpack(head)
+                head = b""
+            else:
+                stream, length = unpack_from(data, pos)
+                pos += 8
+            stop = pos + length
+            if stop > size:
+                if pos < size:
+                    yield stream, data[pos:]
+                need = stop - size
+                break
+            if length:
+                yield stream, data[pos:stop]
+            pos = stop
+    if head or need:
+        raise SystemExit("raw: the multiplexed stream ended inside a frame")
+
+
+def raw_output(pieces: Iterable[memoryview], stream: bool, demux: bool) -> Any:
+    """Do with the frames carried by ``pieces`` what the SDK's ``stream``/``demux`` mode does.
+
+    * ``stream=True``: a generator of payload pieces, each copied into a ``bytes`` of its own
+      (as the SDK hands them out), or with ``demux`` of ``(piece, None)`` / ``(None, piece)``;
+    * ``stream=False``: the payloads joined once into one ``bytes``, or with ``demux`` into
+      ``(stdout, stderr)``, ``None`` for a side without data; the join is the only copy.
+    """
+    frames = raw_frames(pieces)
+    if stream:
+        if demux:
+            return ((None, bytes(p)) if s == 2 else (bytes(p), None) for s, p in frames)
+        return (bytes(p) for _, p in frames)
+    if not demux:
+        return b"".join([p for _, p in frames])
+    out: list[memoryview] = []
+    err: list[memoryview] = []
+    for s, p in frames:
+        (err if s == 2 else out).append(p)
+    return (b"".join(out) or None, b"".join(err) or None)
 
 
 # --------------------------------------------------------------------------- reporting

@@ -23,6 +23,12 @@ own untimed setup and cleanup around the timed part:
   ``containers.list(all=True, sparse=True)`` or ``containers.list(all=True)``;
 * ``run`` ``{"image", "cmd", "remove", "labels"}``: ``containers.run(image, cmd, remove=,
   labels=)`` (removing the containers it leaves is the caller's job).
+* ``pull_stream`` ``{"base_url"}``: ``APIClient(base_url=...).pull('x', stream=True,
+  decode=True)``, every dict read; ``images_pull`` ``{"base_url"}``:
+  ``DockerClient(base_url=...).images.pull('x')``; ``raw_pull`` ``{"base_url"}``: the same
+  ``POST /images/create`` on a raw unix socket, chunked body parsed by hand, ``json.loads`` per
+  chunk (no SDK; see :func:`raw_pull_objects`).  All three are meant for the local server of
+  ``bench_pull_stream.py``.
 
 Prints one JSON object: ``{"op", "docker_file", "docker_version", "n", "median_ns", "mean_ns",
 "min_ns", "p90_ns", "samples_ns"}`` (``samples_ns``: every timed call, in call order), and for
@@ -82,6 +88,17 @@ class Clients:
     def __init__(self) -> None:
         self._api: Any = None
         self._client: Any = None
+        self._at: dict[tuple[str, str], Any] = {}
+
+    def at(self, base_url: str, kind: str = "api") -> Any:
+        """An ``APIClient`` (``kind='api'``) or ``DockerClient`` for another address."""
+        key = (base_url, kind)
+        if key not in self._at:
+            import docker
+
+            cls = docker.APIClient if kind == "api" else docker.DockerClient
+            self._at[key] = cls(base_url=base_url, version=API)
+        return self._at[key]
 
     @property
     def api(self) -> Any:
@@ -276,7 +293,97 @@ def op_run(clients: Clients, args: dict[str, Any]) -> tuple[int, dict[str, Any]]
     return elapsed, {"output_bytes": len(output or b"")}
 
 
+def op_pull_stream(clients: Clients, args: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+    """``APIClient(base_url).pull('x', stream=True, decode=True)``, every dict read."""
+    api = clients.at(args["base_url"])
+    clock, cpu = time.perf_counter_ns, time.process_time_ns
+    cpu0, start = cpu(), clock()
+    n = 0
+    last: Any = None
+    for item in api.pull(args.get("repository", "x"), stream=True, decode=True):
+        n += 1
+        last = item
+    elapsed = clock() - start
+    return elapsed, {"objects": n, "cpu_ns": cpu() - cpu0, "last": last}
+
+
+def op_images_pull(clients: Clients, args: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+    """``DockerClient(base_url).images.pull('x')``: the whole pull, then the image."""
+    client = clients.at(args["base_url"], "docker")
+    clock, cpu = time.perf_counter_ns, time.process_time_ns
+    cpu0, start = cpu(), clock()
+    image = client.images.pull(args.get("repository", "x"))
+    elapsed = clock() - start
+    return elapsed, {"id": image.id, "cpu_ns": cpu() - cpu0}
+
+
+def raw_pull_objects(path: str, target: str) -> Any:
+    """The raw-socket reader of a pull progress stream: a generator of the decoded objects.
+
+    A new unix connection, the request written by hand, the head read up to its blank line,
+    then the chunked body parsed by hand: each chunk's payload (one JSON message, as dockerd
+    sends it) goes to ``json.loads``, and every object is yielded.  Reads of 64 KiB; a chunk cut
+    by a read is completed from the next read.  Stdlib only, no SDK.
+    """
+    import socket
+
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        sock.connect(path)
+        sock.sendall(
+            f"POST {target} HTTP/1.1\r\nHost: docker\r\nContent-Length: 0\r\n\r\n".encode()
+        )
+        recv = sock.recv
+        loads = json.loads
+        data = b""
+        while (end := data.find(b"\r\n\r\n")) < 0:
+            more = recv(65536)
+            if not more:
+                raise SystemExit("raw pull: connection closed in the head")
+            data += more
+        if not data.startswith(b"HTTP/1.1 200"):
+            raise SystemExit(f"raw pull: {data[:200]!r}")
+        pos = end + 4
+        while True:
+            eol = data.find(b"\r\n", pos)
+            if eol >= 0:
+                size = int(data[pos:eol], 16)
+                start = eol + 2
+                stop = start + size
+                if stop + 2 <= len(data):
+                    if not size:
+                        return
+                    yield loads(data[start:stop])
+                    pos = stop + 2
+                    continue
+            more = recv(65536)
+            if not more:
+                raise SystemExit("raw pull: connection closed in the body")
+            data = data[pos:] + more
+            pos = 0
+    finally:
+        sock.close()
+
+
+def op_raw_pull(clients: Clients, args: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+    """:func:`raw_pull_objects` read to its end."""
+    path = args["base_url"].removeprefix("unix://")
+    target = f"/v{API}/images/create?tag=latest&fromImage={args.get('repository', 'x')}"
+    clock, cpu = time.perf_counter_ns, time.process_time_ns
+    cpu0, start = cpu(), clock()
+    n = 0
+    last: Any = None
+    for item in raw_pull_objects(path, target):
+        n += 1
+        last = item
+    elapsed = clock() - start
+    return elapsed, {"objects": n, "cpu_ns": cpu() - cpu0, "last": last}
+
+
 ARG_OPS: dict[str, ArgOp] = {
+    "pull_stream": op_pull_stream,
+    "images_pull": op_images_pull,
+    "raw_pull": op_raw_pull,
     "exec": op_exec,
     "logs": op_logs,
     "attach": op_attach,

@@ -447,6 +447,36 @@ class Results:
         by_op.setdefault(contender, Series()).rounds.append(RoundStat.of(samples))
 
 
+class _RawPingProtocol(asyncio.Protocol):
+    """The asyncio limit: a bare protocol that completes a future when ``OK`` has arrived."""
+
+    def __init__(self) -> None:
+        self.buf = b""
+        self.waiter: asyncio.Future[None] | None = None
+
+    def data_received(self, data: bytes) -> None:
+        self.buf += data
+        end = self.buf.find(b"\r\n\r\n")
+        if end >= 0 and len(self.buf) - end - 4 >= 2 and self.waiter is not None:
+            self.waiter.set_result(None)
+
+
+async def raw_async_ping() -> tuple[Callable[[], Awaitable[bool]], asyncio.BaseTransport]:
+    """A raw asyncio ``GET /_ping`` on one unix connection (no SDK): asyncio's floor."""
+    loop = asyncio.get_running_loop()
+    transport, proto = await loop.create_unix_connection(_RawPingProtocol, SOCKET_PATH)
+    request = raw_request("/_ping")
+
+    async def ping() -> bool:
+        proto.buf = b""
+        waiter = proto.waiter = loop.create_future()
+        transport.write(request)
+        await waiter
+        return proto.buf.endswith(b"OK")
+
+    return ping, transport
+
+
 async def run_async(rounds: int, blocks: dict[str, int], log: Callable[[str], None]) -> Results:
     import docker
     from docker.aio import AsyncAPIClient
@@ -457,6 +487,7 @@ async def run_async(rounds: int, blocks: dict[str, int], log: Callable[[str], No
     ours_auto = docker.APIClient()
     ours_auto.ping()  # negotiate now: the loop measures the warm, lazily negotiated client
     ours_async = AsyncAPIClient(version=API, max_pool_size=ASYNC_POOL)
+    raw_async, raw_async_transport = await raw_async_ping()
     original = OriginalWorker()
     contenders: dict[str, dict[str, Contender]] = {
         "ping": {
@@ -464,6 +495,7 @@ async def run_async(rounds: int, blocks: dict[str, int], log: Callable[[str], No
             "ours": sync_contender(ours.ping),
             "ours_auto": sync_contender(ours_auto.ping),
             "ours_async": async_contender(ours_async.ping),
+            "raw_async": async_contender(raw_async),
             "original": original.contender("ping"),
             "original_auto": original.contender("ping_auto"),
         },
@@ -493,6 +525,7 @@ async def run_async(rounds: int, blocks: dict[str, int], log: Callable[[str], No
         ours.close()
         ours_auto.close()
         await ours_async.close()
+        raw_async_transport.close()
         original.close()
     return results
 
@@ -620,6 +653,12 @@ def report(res: Results, meta: dict[str, str]) -> tuple[str, dict[str, bool]]:
         f"| async `await ping()`, sequential, µs/call | {us(raw_ping)} | {us(a)} | — "
         f"| {ratio(a, raw_ping)} | — | <= sync ping per call (async / sync = "
         f"{a / sync:.2f}x) | {met(ok)} |"
+    )
+    ra = s["ping"]["raw_async"].median_ns
+    add(
+        f"| raw asyncio `GET /_ping` (bare protocol, no SDK), µs/call | {us(raw_ping)} "
+        f"| {us(ra)} | — | {ratio(ra, raw_ping)} | — | asyncio's own floor: ours async / raw "
+        f"async = {a / ra:.2f}x | — |"
     )
 
     totals = [g.total_ns for g in res.gather]

@@ -1,19 +1,10 @@
-"""Image streams: decoding pull progress, and the memory of ``save()`` of a 1 GiB image.
+"""Image streams: the memory of ``save()`` of a 1 GiB image.
 
 Run with the project's venv (``bash benchmarks/run_all.sh`` does it and updates
 ``docs/performance.md``)::
 
-    .venv/bin/python benchmarks/bench_images.py [--rounds 3] [--scale 1.0] [--markdown FILE]
+    .venv/bin/python benchmarks/bench_images.py [--scale 1.0] [--markdown FILE]
 
-* **decode**: 100 MB of realistic pull progress (``{"status":"Downloading",
-  "progressDetail":{...},"progress":"[==>  ]  1.2MB/2.8MB","id":"..."}`` and the other
-  statuses of several interleaved layers, compact JSON, ``\\r\\n`` after each object, as the
-  daemon sends it), cut into 64 KiB ``bytes`` chunks before the clock starts, decoded to the
-  last object. Ours: ``JSONStreamDecoder().feed(chunk)`` per chunk, and also the generator
-  ``docker.utils.json_stream.json_stream(chunks)``; the original: its
-  ``docker.utils.json_stream.json_stream(chunks)``. Each SDK runs this script in a fresh
-  process of its own interpreter (``--decode-child``, ``python -I`` from ``/``), timing
-  ``--rounds`` decodes; the figure is the median.
 * **save**: an image made by importing a tar that holds one 1 GiB file of random bytes
   (``import_image_from_data`` streaming the tar, chunked). Each measurement is a fresh process
   (``--save-child``) that imports the SDK, makes an ``APIClient(version='1.41')``, pings, reads
@@ -21,7 +12,11 @@ Run with the project's venv (``bash benchmarks/run_all.sh`` does it and updates
   ``/dev/null`` and reads ``ru_maxrss``: the growth is the peak minus that baseline. The image
   is removed at the end.
 
-Targets: decoding at least 3x faster than the original; ``save()`` adds under 64 MB of peak RSS.
+Decoding pull progress, which this script used to time in memory, is in
+``bench_pull_stream.py`` now: end to end, framed as the daemon frames it, with the in-memory
+rows kept for comparison.
+
+Target: ``save()`` adds under 64 MB of peak RSS.
 """
 
 from __future__ import annotations
@@ -30,7 +25,6 @@ import argparse
 import contextlib
 import json
 import os
-import random
 import resource
 import statistics
 import subprocess
@@ -40,60 +34,12 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-DECODE_BYTES = 100_000_000
-CHUNK = 65536
-#: For context: a smaller stream in 1 MiB pieces, where the original's per-object copy of the
-#: rest of its buffer no longer fits the CPU caches.
-BIG_CHUNK_BYTES = 10_000_000
-BIG_CHUNK = 1 << 20
 SAVE_BYTES = 1 << 30
-ROUNDS = 3
-DECODE_TARGET = 3.0
 RSS_LIMIT_MB = 64
 IMAGE = "dsdk-bench-save"
 API = "1.41"
 
 # --------------------------------------------------------------------------- children (stdlib)
-
-
-def progress_stream(size: int) -> tuple[bytes, int]:
-    """At least ``size`` bytes of pull progress as the daemon sends it: (data, objects)."""
-    rng = random.Random(7)
-    dumps = json.JSONEncoder(separators=(",", ":")).encode
-    out: list[bytes] = []
-    total = count = 0
-    while total < size:
-        events: list[dict[str, Any]] = [{"status": "Pulling from library/demo", "id": "latest"}]
-        layers = {f"{rng.getrandbits(48):012x}": rng.randint(2_000, 60_000_000) for _ in range(6)}
-        for layer in layers:
-            events.append({"status": "Pulling fs layer", "progressDetail": {}, "id": layer})
-        for status in ("Downloading", "Extracting"):
-            done = dict.fromkeys(layers, 0)
-            while any(done[layer] < layers[layer] for layer in layers):
-                layer = rng.choice([lay for lay in layers if done[lay] < layers[lay]])
-                done[layer] = min(layers[layer], done[layer] + rng.randint(30_000, 600_000))
-                current, whole = done[layer], layers[layer]
-                filled = current * 50 // whole
-                bar = "[" + "=" * filled + (">" if filled < 50 else "") + " " * (49 - filled) + "]"
-                events.append(
-                    {
-                        "status": status,
-                        "progressDetail": {"current": current, "total": whole},
-                        "progress": f"{bar}  {current / 1e6:.4g}MB/{whole / 1e6:.4g}MB",
-                        "id": layer,
-                    }
-                )
-                if current == whole:
-                    final = "Download complete" if status == "Downloading" else "Pull complete"
-                    events.append({"status": final, "progressDetail": {}, "id": layer})
-        events.append({"status": f"Digest: sha256:{rng.getrandbits(256):064x}"})
-        events.append({"status": "Status: Downloaded newer image for demo:latest"})
-        for event in events:
-            piece = (dumps(event) + "\r\n").encode()
-            out.append(piece)
-            total += len(piece)
-            count += 1
-    return b"".join(out), count
 
 
 def _current_rss_kb() -> int:
@@ -102,56 +48,6 @@ def _current_rss_kb() -> int:
             if line.startswith("VmRSS:"):
                 return int(line.split()[1])
     return 0
-
-
-def decode_child(size: int, chunk: int, rounds: int) -> None:
-    """Time the decoders of the ``docker`` this interpreter imports; print JSON."""
-    import docker
-    from docker.utils import json_stream as js
-
-    data, count = progress_stream(size)
-    chunks = [data[i : i + chunk] for i in range(0, len(data), chunk)]
-    del data
-    methods: dict[str, Callable[[], int]] = {
-        "json_stream": lambda: sum(1 for _ in js.json_stream(chunks))
-    }
-    decoder_cls = getattr(js, "JSONStreamDecoder", None)
-    if decoder_cls is not None:
-
-        def push() -> int:
-            decoder = decoder_cls()
-            n = 0
-            for chunk in chunks:
-                n += len(decoder.feed(chunk))
-            return n + len(decoder.close())
-
-        methods = {"JSONStreamDecoder": push, **methods}
-    if decoder_cls is not None:
-        # The stdlib's limit: the C scanner on each object, already split, no streaming.
-        lines = b"".join(chunks).decode().split("\r\n")[:-1]
-        scan = json.JSONDecoder().scan_once  # type: ignore[attr-defined]
-        methods["stdlib_floor"] = lambda: sum(1 for line in lines if scan(line, 0))
-    results: dict[str, list[int]] = {}
-    clock = time.perf_counter_ns
-    for _ in range(rounds):
-        for name, run in methods.items():
-            start = clock()
-            got = run()
-            results.setdefault(name, []).append(clock() - start)
-            if got != count:
-                raise SystemExit(f"{name}: decoded {got} objects, expected {count}")
-    print(
-        json.dumps(
-            {
-                "docker_file": docker.__file__,
-                "docker_version": docker.__version__,
-                "bytes": sum(map(len, chunks)),
-                "objects": count,
-                "chunks": len(chunks),
-                "samples_ns": results,
-            }
-        )
-    )
 
 
 def save_child(image: str) -> None:
@@ -231,31 +127,13 @@ def _remove_image(api: Any) -> None:
         api.remove_image(f"{IMAGE}:latest", force=True)
 
 
-def run(rounds: int, scale: float, log: Callable[[str], None]) -> dict[str, Any]:
+def run(scale: float, log: Callable[[str], None]) -> dict[str, Any]:
     from _common import ORIGINAL_PYTHON, OUR_PYTHON, check_ours
 
     check_ours()
     import docker
 
     res: dict[str, Any] = {}
-    runs = {
-        "decode": (max(1_000_000, int(DECODE_BYTES * scale)), CHUNK),
-        "decode_big_chunks": (max(1_000_000, int(BIG_CHUNK_BYTES * scale)), BIG_CHUNK),
-    }
-    for key, (size, chunk) in runs.items():
-        decode: dict[str, Any] = {}
-        for who, python in (("ours", OUR_PYTHON), ("original", ORIGINAL_PYTHON)):
-            data = _child(python, ["--decode-child", str(size), str(chunk), str(rounds)], who)
-            decode[who] = data
-            log(
-                f"{key} / {who}: "
-                + ", ".join(
-                    f"{name} {statistics.median(s) / 1e9:.2f} s"
-                    for name, s in data["samples_ns"].items()
-                )
-            )
-        res[key] = decode
-
     save_size = max(1 << 20, int(SAVE_BYTES * scale))
     api = docker.APIClient(version=API, timeout=600)
     try:
@@ -295,42 +173,8 @@ def report(res: dict[str, Any], meta: dict[str, str]) -> tuple[str, dict[str, bo
     for key, value in meta.items():
         add(f"- {key}: {value}")
     add("")
-    add(
-        "Decoding pull progress: median time and throughput; the target row is the first "
-        "(64 KiB chunks); the 1 MiB rows are for context. *limit*: the stdlib's C JSON scanner "
-        "run on each object of the same data, split beforehand (no streaming), the floor for "
-        "any decoder built on the stdlib."
-    )
-    add("")
-    add("| Stream | Decoder | time s | MB/s | vs original | target | met? |")
-    add("|---|---|---:|---:|---:|---|---|")
-    for key in ("decode", "decode_big_chunks"):
-        ours, orig = res[key]["ours"], res[key]["original"]
-        mb = ours["bytes"] / 1e6
-        piece = "64 KiB" if key == "decode" else "1 MiB"
-        stream = f"{mb:,.0f} MB, {ours['objects']:,} objects, {piece} chunks"
-        base = statistics.median(orig["samples_ns"]["json_stream"]) / 1e9
-        rows = [
-            ("ours: `JSONStreamDecoder.feed`", ours["samples_ns"]["JSONStreamDecoder"]),
-            ("ours: `json_stream()`", ours["samples_ns"]["json_stream"]),
-            ("original 7.2: `json_stream()`", orig["samples_ns"]["json_stream"]),
-            ("limit: C scanner per pre-split object", ours["samples_ns"]["stdlib_floor"]),
-        ]
-        for i, (label, samples) in enumerate(rows):
-            t = statistics.median(samples) / 1e9
-            ratio = base / t
-            targeted = key == "decode" and i == 0
-            ok = ratio >= DECODE_TARGET
-            if targeted:
-                checks["decode"] = ok
-            add(
-                f"| {stream if i == 0 else ''} | {label} | {t:.2f} | {mb / t:,.0f} | {ratio:.1f}x "
-                f"| {f'at least {DECODE_TARGET:g}x faster' if targeted else ''} "
-                f"| {met(ok) if targeted else ''} |"
-            )
     save = res["save"]
     by = save["results"]
-    add("")
     add(
         f"`save()` (`get_image`, default 2 MiB chunks, to /dev/null) of an image of "
         f"{save['image_bytes'] / 2**20:,.0f} MiB (one file of random bytes): peak RSS growth of a "
@@ -363,9 +207,6 @@ def report(res: dict[str, Any], meta: dict[str, str]) -> tuple[str, dict[str, bo
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    if argv[:1] == ["--decode-child"]:
-        decode_child(int(argv[1]), int(argv[2]), int(argv[3]))
-        return 0
     if argv[:1] == ["--save-child"]:
         save_child(argv[1])
         return 0
@@ -373,9 +214,7 @@ def main(argv: list[str] | None = None) -> int:
     from _common import cpu_busy, load_avg, log_to, meta_block, publish
 
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n", 1)[0])
-    parser.add_argument(
-        "--rounds", type=int, default=ROUNDS, help=f"decodes each (default {ROUNDS})"
-    )
+    parser.add_argument("--rounds", type=int, default=1, help="ignored (one download each)")
     parser.add_argument(
         "--scale", type=float, default=1.0, help="multiply the sizes (0.05 for a smoke run)"
     )
@@ -386,14 +225,13 @@ def main(argv: list[str] | None = None) -> int:
     busy = cpu_busy(2.0)
     before = load_avg()
     started = time.monotonic()
-    res = run(args.rounds, args.scale, log)
+    res = run(args.scale, log)
     meta = meta_block(
         started,
         busy,
         before,
         {
             "Run": (
-                f"decode: {args.rounds} decode(s) per decoder in one fresh process per SDK; "
                 "save: one download per SDK, each in a fresh process; RSS growth = `ru_maxrss` "
                 "after the download minus `VmRSS` after `import docker`, the client and a ping"
             )

@@ -42,7 +42,9 @@ BENCHMARKS=(
     "memory:bench_memory.py"
     "containers:bench_containers.py"
     "images:bench_images.py"
+    "pull:bench_pull_stream.py"
     "build:bench_build_context.py"
+    "transports:bench_transports.py"
 )
 
 for entry in "${BENCHMARKS[@]}"; do
