@@ -25,15 +25,11 @@ import http.client
 import io
 import json
 import os
-import selectors
-import socket
 import statistics
 import sys
 import tarfile
-import tempfile
-import threading
 import time
-from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 ENGINE_SOCKET = "/var/run/docker.sock"
@@ -42,97 +38,13 @@ API = "1.41"
 LAYERS_MB = (6, 4, 3)
 
 
-@dataclass
-class Conversation:
-    """What the daemon sent back on one connection, and the size of each read of it."""
+def recording_relay() -> Any:
+    """The tests' recording relay (``tests/support/wire.py``): it also keeps the daemon's side
+    of every connection (``conversations``: ``data`` and the size of each read)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from tests.support.wire import RecordingProxy
 
-    data: bytearray = field(default_factory=bytearray)
-    reads: list[int] = field(default_factory=list)
-
-
-class Relay:
-    """Forward a temporary unix socket to the engine, recording the daemon's replies."""
-
-    def __init__(self, upstream: str = ENGINE_SOCKET) -> None:
-        self.upstream = upstream
-        self._dir = tempfile.mkdtemp(prefix="dsdk-wire-")
-        self.path = os.path.join(self._dir, "relay.sock")
-        self._server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        self._server.bind(self.path)
-        self._server.listen(16)
-        self.conversations: list[Conversation] = []
-        self._lock = threading.Lock()
-        self._threads: list[threading.Thread] = []
-        self._stop = False
-        accept = threading.Thread(target=self._accept, daemon=True)
-        accept.start()
-        self._threads.append(accept)
-
-    @property
-    def base_url(self) -> str:
-        return f"unix://{self.path}"
-
-    def mark(self) -> int:
-        with self._lock:
-            return len(self.conversations)
-
-    def _accept(self) -> None:
-        while not self._stop:
-            try:
-                client, _ = self._server.accept()
-            except OSError:
-                return
-            conv = Conversation()
-            with self._lock:
-                self.conversations.append(conv)
-            t = threading.Thread(target=self._pump, args=(client, conv), daemon=True)
-            self._threads.append(t)
-            t.start()
-
-    def _pump(self, client: socket.socket, conv: Conversation) -> None:
-        upstream = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        upstream.connect(self.upstream)
-        sel = selectors.DefaultSelector()
-        sel.register(client, selectors.EVENT_READ, upstream)
-        sel.register(upstream, selectors.EVENT_READ, client)
-        open_sides = 2
-        try:
-            while open_sides and not self._stop:
-                for key, _ in sel.select(timeout=0.2):
-                    src: socket.socket = key.fileobj  # type: ignore[assignment]
-                    dst: socket.socket = key.data
-                    try:
-                        data = src.recv(1 << 20)
-                    except OSError:
-                        data = b""
-                    if not data:
-                        sel.unregister(src)
-                        open_sides -= 1
-                        with contextlib.suppress(OSError):
-                            dst.shutdown(socket.SHUT_WR)
-                        continue
-                    if src is upstream:
-                        with self._lock:
-                            conv.data += data
-                            conv.reads.append(len(data))
-                    try:
-                        dst.sendall(data)
-                    except OSError:
-                        open_sides = 0
-                        break
-        finally:
-            sel.close()
-            client.close()
-            upstream.close()
-
-    def close(self) -> None:
-        self._stop = True
-        self._server.close()
-        for t in self._threads:
-            t.join(timeout=2)
-        with contextlib.suppress(OSError):
-            os.unlink(self.path)
-            os.rmdir(self._dir)
+    return RecordingProxy(ENGINE_SOCKET)
 
 
 # --------------------------------------------------------------------------- analysis
@@ -264,7 +176,7 @@ def capture() -> dict[str, Any]:
 
     name = "dsdk-test-wire"
     repo = f"{REGISTRY}/{name}"
-    relay = Relay()
+    relay = recording_relay()
     api = docker.APIClient(base_url=relay.base_url, version=API, timeout=300)
     results: dict[str, Any] = {}
 

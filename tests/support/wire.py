@@ -36,7 +36,12 @@ class RecordedRequest:
 
 @dataclass
 class _Stream:
+    """One relayed connection: what the client sent (``buf``), what the daemon sent back
+    (``data``) and the size of each read of the daemon's side (``reads``)."""
+
     buf: bytearray = field(default_factory=bytearray)
+    data: bytearray = field(default_factory=bytearray)
+    reads: list[int] = field(default_factory=list)
 
 
 def _parse_requests(data: bytes) -> list[RecordedRequest]:
@@ -133,9 +138,12 @@ class RecordingProxy:
                         with contextlib.suppress(OSError):
                             dst.shutdown(socket.SHUT_WR)
                         continue
-                    if src is client:
-                        with self._lock:
+                    with self._lock:
+                        if src is client:
                             stream.buf += data
+                        else:
+                            stream.data += data
+                            stream.reads.append(len(data))
                     try:
                         dst.sendall(data)
                     except OSError:
@@ -145,6 +153,17 @@ class RecordingProxy:
             sel.close()
             client.close()
             upstream.close()
+
+    def mark(self) -> int:
+        """How many connections were relayed so far (see :attr:`conversations`)."""
+        with self._lock:
+            return len(self._streams)
+
+    @property
+    def conversations(self) -> list[_Stream]:
+        """Every relayed connection, in the order they were accepted."""
+        with self._lock:
+            return list(self._streams)
 
     @property
     def requests(self) -> list[RecordedRequest]:
