@@ -123,20 +123,7 @@ class AsyncAPIClient(ClientCore, _Endpoints):
     async def _drive_async(self, call: Call[R], negotiate: bool) -> R:
         if negotiate and self._api_version is None:
             await self.negotiate_version()
-        # self._run(call), written out: this is the path of every call.
-        send = self._send
-        try:
-            request = call.send(None)
-            while True:
-                try:
-                    reply = await send(request)
-                except Exception as exc:  # handed to the definition, which may re-raise
-                    request = call.throw(exc)
-                else:
-                    request = call.send(reply)
-        except StopIteration as stop:
-            result: R = stop.value
-            return result
+        return await self._run(call)
 
     async def _run(self, call: Call[R]) -> R:
         try:

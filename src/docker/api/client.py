@@ -361,20 +361,7 @@ class APIClient(
     def _drive(self, call: Call[R], negotiate: bool) -> R:
         if negotiate and self._api_version is None:
             self._version  # noqa: B018 - negotiates
-        # run_sync(call, self._send), written out: this is the path of every call.
-        send = self._send
-        try:
-            request = call.send(None)
-            while True:
-                try:
-                    reply = send(request)
-                except Exception as exc:  # handed to the definition, which may re-raise
-                    request = call.throw(exc)
-                else:
-                    request = call.send(reply)
-        except StopIteration as stop:
-            result: R = stop.value
-            return result
+        return run_sync(call, self._send)
 
     def _send(self, request: Request) -> Any:
         """Send one request and read its reply (whole, as a stream, or upgraded)."""
