@@ -41,6 +41,22 @@ def busybox(engine: str) -> None:
         api.pull("busybox", tag="latest")
 
 
+def _dangling(api: docker.APIClient) -> set[str]:
+    return {i["Id"] for i in api.images(all=True, filters={"dangling": True})}
+
+
+@pytest.fixture(autouse=True)
+def remove_new_dangling_images(engine: str) -> Iterator[None]:
+    """Remove the untagged images a test's builds leave (other stages, nocache steps)."""
+    with docker.APIClient() as api:
+        before = _dangling(api)
+    yield
+    with docker.APIClient() as api:
+        for image in _dangling(api) - before:
+            with contextlib.suppress(APIError):
+                api.remove_image(image, force=True)
+
+
 @pytest.fixture
 def proxy(engine: str) -> Iterator[RecordingProxy]:
     p = RecordingProxy(engine)
