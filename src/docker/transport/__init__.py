@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from .. import _lazy
 from .base import Connection, ConnectionPool, Transport
 from .unixconn import UnixHTTPAdapter, UnixTransport
 
 if TYPE_CHECKING:
     from .sshconn import SSHHTTPAdapter
+else:
+    # The SSH transport needs subprocess, named pipes ctypes: loaded on first use. Named
+    # pipes are offered on Windows only, as in the original.
+    _names = {"docker.transport.sshconn": ["SSHHTTPAdapter"]}
+    if sys.platform == "win32":
+        _names["docker.transport.npipeconn"] = ["NpipeHTTPAdapter"]
+        _names["docker.transport.npipesocket"] = ["NpipeSocket"]
+    __getattr__, __dir__ = _lazy.attach(__name__, globals(), names=_names)
 
 __all__ = [
     "Connection",
@@ -19,17 +28,3 @@ __all__ = [
     "UnixHTTPAdapter",
     "UnixTransport",
 ]
-
-
-def __getattr__(name: str) -> Any:
-    # The SSH transport needs subprocess; load it only when someone asks for it.
-    if name == "SSHHTTPAdapter":
-        from .sshconn import SSHHTTPAdapter
-
-        return SSHHTTPAdapter
-    # Named pipes: on Windows only, as in the original (ctypes is loaded on first use).
-    if name in ("NpipeHTTPAdapter", "NpipeSocket") and sys.platform == "win32":
-        from . import npipeconn, npipesocket
-
-        return getattr(npipeconn if name == "NpipeHTTPAdapter" else npipesocket, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
