@@ -605,12 +605,23 @@ def test_socket_connect_retries_a_busy_pipe(k32: FakeKernel32, api: Win32Api) ->
 def test_transport_package_exports_the_pipe_classes_on_windows_only(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    import importlib
     import sys
 
     import docker.transport
 
     with pytest.raises(AttributeError):
         docker.transport.NpipeHTTPAdapter  # noqa: B018 - not on Linux, as in the original
+    # The package decides when it is imported (as the original does): import it as Windows would.
     monkeypatch.setattr(sys, "platform", "win32")
-    assert docker.transport.NpipeHTTPAdapter is NpipeTransport
-    assert docker.transport.NpipeSocket is NpipeSocket
+    importlib.reload(docker.transport)
+    try:
+        assert docker.transport.NpipeHTTPAdapter is NpipeTransport
+        assert docker.transport.NpipeSocket is NpipeSocket
+    finally:
+        monkeypatch.undo()
+        for name in ("NpipeHTTPAdapter", "NpipeSocket"):
+            vars(docker.transport).pop(name, None)
+        importlib.reload(docker.transport)
+    with pytest.raises(AttributeError):
+        docker.transport.NpipeHTTPAdapter  # noqa: B018
