@@ -16,6 +16,7 @@
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import json
 import os
@@ -48,6 +49,7 @@ __all__ = [
     "API",
     "Original",
     "RawClient",
+    "bench_parser",
     "check_ours",
     "cpu_busy",
     "cpu_model",
@@ -63,6 +65,7 @@ __all__ = [
     "raw_recv_pieces",
     "raw_upgrade",
     "remove_quietly",
+    "start_run",
     "worker_ops",
 ]
 
@@ -362,6 +365,27 @@ def raw_output(pieces: Iterable[memoryview], stream: bool, demux: bool) -> Any:
 
 def load_avg() -> str:
     return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
+def bench_parser(
+    doc: str | None, rounds: int, rounds_help: str, scale_help: str
+) -> argparse.ArgumentParser:
+    """The options every benchmark takes (``run_all.sh`` passes ``--markdown``/``--json`` and
+    ``BENCH_ARGS``); a benchmark may add its own before parsing."""
+    parser = argparse.ArgumentParser(description=(doc or "").split("\n", 1)[0])
+    parser.add_argument("--rounds", type=int, default=rounds, help=rounds_help)
+    parser.add_argument("--scale", type=float, default=1.0, help=scale_help)
+    parser.add_argument("--markdown", type=Path, help="also write the markdown section here")
+    parser.add_argument("--json", type=Path, help="also write the raw results here as JSON")
+    return parser
+
+
+def start_run() -> tuple[float, float, str]:
+    """``(started, busy, load_before)`` for :func:`meta_block`: the machine's state just before
+    a run, and when it started."""
+    busy = cpu_busy(2.0)
+    before = load_avg()
+    return time.monotonic(), busy, before
 
 
 def meta_block(

@@ -29,7 +29,6 @@ socket; ``containers.run`` no slower than the original.
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 import time
@@ -43,8 +42,7 @@ from _common import (
     API,
     Original,
     RawClient,
-    cpu_busy,
-    load_avg,
+    bench_parser,
     log_to,
     median,
     met,
@@ -52,6 +50,7 @@ from _common import (
     ours,
     publish,
     remove_quietly,
+    start_run,
 )
 
 ROUNDS = 10
@@ -269,18 +268,12 @@ def report(res: dict[str, Any], meta: dict[str, str]) -> tuple[str, dict[str, bo
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("--rounds", type=int, default=ROUNDS, help=f"rounds (default {ROUNDS})")
-    parser.add_argument(
-        "--scale", type=float, default=1.0, help="multiply the container count (smoke runs)"
+    parser = bench_parser(
+        __doc__, ROUNDS, f"rounds (default {ROUNDS})", "multiply the container count (smoke runs)"
     )
-    parser.add_argument("--markdown", type=Path, help="also write the markdown section here")
-    parser.add_argument("--json", type=Path, help="also write the raw results here as JSON")
     args = parser.parse_args(argv)
     log = log_to("bench_containers")
-    busy = cpu_busy(2.0)
-    before = load_avg()
-    started = time.monotonic()
+    started, busy, before = start_run()
     res = run(args.rounds, args.scale, log)
     meta = meta_block(
         started,

@@ -21,7 +21,6 @@ Target: ``save()`` adds under 64 MB of peak RSS.
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import json
 import os
@@ -211,20 +210,14 @@ def main(argv: list[str] | None = None) -> int:
         save_child(argv[1])
         return 0
     sys.path.insert(0, str(Path(__file__).resolve().parent))
-    from _common import cpu_busy, load_avg, log_to, meta_block, publish
+    from _common import bench_parser, log_to, meta_block, publish, start_run
 
-    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n", 1)[0])
-    parser.add_argument("--rounds", type=int, default=1, help="ignored (one download each)")
-    parser.add_argument(
-        "--scale", type=float, default=1.0, help="multiply the sizes (0.05 for a smoke run)"
+    parser = bench_parser(
+        __doc__, 1, "ignored (one download each)", "multiply the sizes (0.05 for a smoke run)"
     )
-    parser.add_argument("--markdown", type=Path, help="also write the markdown section here")
-    parser.add_argument("--json", type=Path, help="also write the raw results here as JSON")
     args = parser.parse_args(argv)
     log = log_to("bench_images")
-    busy = cpu_busy(2.0)
-    before = load_avg()
-    started = time.monotonic()
+    started, busy, before = start_run()
     res = run(args.scale, log)
     meta = meta_block(
         started,

@@ -22,7 +22,6 @@ Target: ours adds under 64 MB of peak RSS for either download.
 
 from __future__ import annotations
 
-import argparse
 import json
 import resource
 import subprocess
@@ -38,10 +37,9 @@ from _common import (
     API,
     ORIGINAL_PYTHON,
     OUR_PYTHON,
+    bench_parser,
     check_ours,
     clean_env,
-    cpu_busy,
-    load_avg,
     log_to,
     median,
     met,
@@ -51,6 +49,7 @@ from _common import (
     raw_connect,
     raw_read_head,
     remove_quietly,
+    start_run,
     worker_ops,
 )
 
@@ -304,18 +303,15 @@ def main(argv: list[str] | None = None) -> int:
     if argv[:1] == ["--raw-child"]:
         raw_child(*argv[1:4])
         return 0
-    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("--rounds", type=int, default=ROUNDS, help=f"runs each (default {ROUNDS})")
-    parser.add_argument(
-        "--scale", type=float, default=1.0, help="multiply the file size (0.1 for a smoke run)"
+    parser = bench_parser(
+        __doc__,
+        ROUNDS,
+        f"runs each (default {ROUNDS})",
+        "multiply the file size (0.1 for a smoke run)",
     )
-    parser.add_argument("--markdown", type=Path, help="also write the markdown section here")
-    parser.add_argument("--json", type=Path, help="also write the raw results here as JSON")
     args = parser.parse_args(argv)
     log = log_to("bench_memory")
-    busy = cpu_busy(2.0)
-    before = load_avg()
-    started = time.monotonic()
+    started, busy, before = start_run()
     res = run(args.rounds, args.scale, log)
     meta = meta_block(
         started,

@@ -44,7 +44,6 @@ to end.
 
 from __future__ import annotations
 
-import argparse
 import json
 import statistics
 import subprocess
@@ -63,15 +62,15 @@ from _common import (  # noqa: E402
     ORIGINAL_PYTHON,
     OUR_PYTHON,
     Original,
+    bench_parser,
     check_ours,
     clean_env,
-    cpu_busy,
-    load_avg,
     log_to,
     median,
     met,
     meta_block,
     publish,
+    start_run,
 )
 
 SIZE = 100_000_000
@@ -425,21 +424,15 @@ def main(argv: list[str] | None = None) -> int:
     if argv[:1] == ["--decode-child"]:
         decode_child(int(argv[1]), int(argv[2]), int(argv[3]))
         return 0
-    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n", 1)[0])
-    parser.add_argument("--rounds", type=int, default=ROUNDS, help=f"rounds (default {ROUNDS})")
-    parser.add_argument(
-        "--scale", type=float, default=1.0, help="multiply the sizes (0.1 for a smoke run)"
+    parser = bench_parser(
+        __doc__, ROUNDS, f"rounds (default {ROUNDS})", "multiply the sizes (0.1 for a smoke run)"
     )
     parser.add_argument(
         "--no-capture", action="store_true", help="skip recording the daemon's framing"
     )
-    parser.add_argument("--markdown", type=Path, help="also write the markdown section here")
-    parser.add_argument("--json", type=Path, help="also write the raw results here as JSON")
     args = parser.parse_args(argv)
     log = log_to("bench_pull_stream")
-    busy = cpu_busy(2.0)
-    before = load_avg()
-    started = time.monotonic()
+    started, busy, before = start_run()
     res = run(args.rounds, args.scale, not args.no_capture, log)
     meta = meta_block(
         started,

@@ -50,7 +50,6 @@ only (ours and raw too, for comparison) and its 300 MB figure is reported as not
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 import time
@@ -64,8 +63,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import (
     API,
     Original,
-    cpu_busy,
-    load_avg,
+    bench_parser,
     log_to,
     median,
     met,
@@ -80,6 +78,7 @@ from _common import (
     raw_recv_pieces,
     raw_upgrade,
     remove_quietly,
+    start_run,
     worker_ops,
 )
 
@@ -455,18 +454,12 @@ def report(res: Results, meta: dict[str, str]) -> tuple[str, dict[str, bool]]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("--rounds", type=int, default=ROUNDS, help=f"rounds (default {ROUNDS})")
-    parser.add_argument(
-        "--scale", type=float, default=1.0, help="multiply the sizes (0.1 for a smoke run)"
+    parser = bench_parser(
+        __doc__, ROUNDS, f"rounds (default {ROUNDS})", "multiply the sizes (0.1 for a smoke run)"
     )
-    parser.add_argument("--markdown", type=Path, help="also write the markdown section here")
-    parser.add_argument("--json", type=Path, help="also write the raw results here as JSON")
     args = parser.parse_args(argv)
     log = log_to("bench_streams")
-    busy = cpu_busy(2.0)
-    before = load_avg()
-    started = time.monotonic()
+    started, busy, before = start_run()
     res = run(args.rounds, args.scale, log)
     meta = meta_block(
         started,

@@ -23,7 +23,6 @@ as well, to show the two daemons answer alike.
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import shutil
@@ -44,13 +43,13 @@ from _common import (  # noqa: E402
     API,
     ORIGINAL_PYTHON,
     RawClient,
+    bench_parser,
     check_ours,
-    cpu_busy,
-    load_avg,
     log_to,
     met,
     meta_block,
     publish,
+    start_run,
 )
 
 ROOT = HERE.parent
@@ -343,18 +342,14 @@ def report(res: dict[str, Any], meta: dict[str, str]) -> tuple[str, dict[str, bo
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("--rounds", type=int, default=ROUNDS)
-    parser.add_argument("--scale", type=float, default=1.0)
-    parser.add_argument("--markdown", type=Path)
-    parser.add_argument("--json", type=Path)
+    parser = bench_parser(
+        __doc__, ROUNDS, f"rounds (default {ROUNDS})", "multiply the call counts (smoke runs)"
+    )
     args = parser.parse_args(argv)
     check_ours()
-    busy = cpu_busy(2.0)
-    before = load_avg()
-    t0 = time.monotonic()
+    started, busy, before = start_run()
     res = run(args.rounds, args.scale)
-    meta = meta_block(t0, busy, before, {})
+    meta = meta_block(started, busy, before, {})
     text, checks = report(res, meta)
     publish(text, checks, {"meta": meta, **res}, args.markdown, args.json)
     return 0
