@@ -118,7 +118,8 @@ pid_alive_as() { # pidfile exe
     printf '%s\n' "$pid"
 }
 
-pid_running() { [ -n "$1" ] && kill -0 "$1" 2>/dev/null && [ "$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null)" != Z ]; }
+# shellcheck source=lib/procs.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/procs.sh"
 
 # Start a service fully detached: own session, stdin from /dev/null, stdout/stderr to
 # its log, every other inherited fd closed (so it never holds a caller's pipe open),
@@ -145,24 +146,6 @@ spawn() { # name cmd args...
     printf '%s\n' "$!" >"$pidf"
 }
 
-# Send SIGTERM, wait up to `wait` seconds, then SIGKILL.
-stop_pid() { # pid what wait
-    local pid=$1 what=$2 wait=$3 i
-    pid_running "$pid" || return 0
-    kill -TERM "$pid" 2>/dev/null || true
-    for ((i = 0; i < wait * 5; i++)); do
-        pid_running "$pid" || return 0
-        sleep 0.2
-    done
-    warn "$what (pid $pid) did not exit within ${wait}s after SIGTERM; sending SIGKILL"
-    kill -KILL "$pid" 2>/dev/null || true
-    for ((i = 0; i < 25; i++)); do
-        pid_running "$pid" || return 0
-        sleep 0.2
-    done
-    warn "$what (pid $pid) is still there after SIGKILL"
-    return 1
-}
 
 # Write content (stdin) to path only if it differs; prints "changed" when written.
 write_if_changed() { # path mode

@@ -39,6 +39,7 @@ NODOCKER_PORT=2223
 WAIT=30
 
 say() { printf '%s: %s\n' "$PROG" "$*"; }
+warn() { printf '%s: WARNING: %s\n' "$PROG" "$*" >&2; }
 die() {
     printf '%s: ERROR: %s\n' "$PROG" "$*" >&2
     if [ -s "$LOG" ]; then
@@ -47,6 +48,9 @@ die() {
     fi
     exit 1
 }
+
+# shellcheck source=lib/procs.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/procs.sh"
 
 running() {
     [ -s "$PIDFILE" ] && kill -0 "$(cat "$PIDFILE")" 2>/dev/null
@@ -126,8 +130,7 @@ cmd_up() {
         return 0
     fi
     if running; then
-        kill "$(cat "$PIDFILE")" 2>/dev/null || true
-        sleep 0.5
+        stop_pid "$(cat "$PIDFILE")" sshd 5 || true
     fi
     "$SSHD" -t -f "$CONF" 2>>"$LOG" || die "sshd rejected $CONF"
     "$SSHD" -f "$CONF" -E "$LOG" || die "sshd did not start"
@@ -144,13 +147,7 @@ cmd_up() {
 
 cmd_down() {
     if running; then
-        local pid
-        pid=$(cat "$PIDFILE")
-        kill "$pid" 2>/dev/null || true
-        for _ in $(seq 50); do
-            kill -0 "$pid" 2>/dev/null || break
-            sleep 0.1
-        done
+        stop_pid "$(cat "$PIDFILE")" sshd 5 || true
     fi
     rm -f "$PIDFILE"
     say "DOWN"

@@ -85,25 +85,9 @@ worker_pid() { # N
     printf '%s\n' "$pid"
 }
 
-pid_running() { kill -0 "$1" 2>/dev/null && [ "$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null)" != Z ]; }
+# shellcheck source=lib/procs.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/procs.sh"
 
-stop_pid() { # pid what wait
-    local pid=$1 what=$2 wait=$3 i
-    pid_running "$pid" || return 0
-    kill -TERM "$pid" 2>/dev/null || true
-    for ((i = 0; i < wait * 5; i++)); do
-        pid_running "$pid" || return 0
-        sleep 0.2
-    done
-    warn "$what (pid $pid) did not exit within ${wait}s after SIGTERM; sending SIGKILL"
-    kill -KILL "$pid" 2>/dev/null || true
-    for ((i = 0; i < 25; i++)); do
-        pid_running "$pid" || return 0
-        sleep 0.2
-    done
-    warn "$what (pid $pid) is still there after SIGKILL"
-    return 1
-}
 
 # The containerd that worker N's dockerd started, when it still runs (e.g. left behind by a
 # dockerd that was killed): it would keep the new dockerd's containerd from starting.  The
