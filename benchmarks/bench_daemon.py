@@ -19,11 +19,13 @@ What one run measures, every contender in the same run:
   medians over interleaved runs, and which heavy/optional modules the import loaded.
 * ``docker.aio.AsyncAPIClient(version='1.41')``: sequential ``await ping()`` per call, and
   1,000 concurrent pings through ``asyncio.gather`` with ``max_pool_size=10``, sampling
-  ``client._pool.open_count`` during the run.
+  ``client._pool.open_count`` during the run.  Next to it, asyncio's floor: the same exchange
+  through a minimal ``BufferedProtocol`` with no HTTP parser and no SDK.
 
-Contenders are interleaved: each round runs every contender of an operation back to back, in
-an order rotated from round to round; the figure reported is the median of the per-round
-medians, with the range of the round medians to show the noise.
+Contenders alternate call by call (the original's worker is asked for one call at a time; the
+pipe round trip is not timed), in a fresh random order at every step, so each call meets the
+machine in the same state.  The figure reported is the median of the per-round medians, with
+the range of the round medians to show the noise.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ import datetime as dt
 import json
 import os
 import platform
+import random
 import socket
 import statistics
 import subprocess
@@ -91,10 +94,8 @@ HEAVY_MODULES = (
     "idna",
 )
 
-# Calls per block and blocks per round for each contender, at --scale 1: a round runs the
-# contenders block after block, so each sees the same load; 15 rounds take about 75 s.
-BLOCK = {"ping": 50, "version": 5, "info": 5}
-BLOCKS = {"ping": 24, "version": 8, "info": 8}
+# Steps per round for each operation, at --scale 1: a step calls each contender once.
+STEPS = {"ping": 1200, "version": 40, "info": 40}
 ROUNDS = 15
 ASYNC_CONCURRENT = 1000
 ASYNC_POOL = 10
@@ -103,8 +104,8 @@ IMPORT_RUNS = 20
 
 # --------------------------------------------------------------------------- stats
 
-#: A contender: ``measure(k)`` makes ``k`` calls and returns each call's time (ns).
-Contender = Callable[[int], Awaitable[list[int]]]
+#: A contender: one call, returning how long it took (ns).
+Timed = Callable[[], Awaitable[int]]
 
 
 @dataclass
@@ -154,48 +155,51 @@ class Series:
         }
 
 
-def sync_contender(call: Callable[[], object]) -> Contender:
-    """Times a blocking call (run right in the event loop's thread: nothing else is running)."""
+def timed_sync(call: Callable[[], object]) -> Timed:
+    """Times one blocking call (run right in the event loop's thread: nothing else runs)."""
     clock = time.perf_counter_ns
 
-    async def measure(k: int) -> list[int]:
-        samples: list[int] = []
-        append = samples.append
-        for _ in range(k):
-            start = clock()
-            call()
-            append(clock() - start)
-        return samples
+    async def once() -> int:
+        start = clock()
+        call()
+        return clock() - start
 
-    return measure
+    return once
 
 
-def async_contender(call: Callable[[], Awaitable[object]]) -> Contender:
+def timed_async(call: Callable[[], Awaitable[object]]) -> Timed:
+    """Times one awaited call."""
     clock = time.perf_counter_ns
 
-    async def measure(k: int) -> list[int]:
-        samples: list[int] = []
-        append = samples.append
-        for _ in range(k):
-            start = clock()
-            await call()
-            append(clock() - start)
-        return samples
+    async def once() -> int:
+        start = clock()
+        await call()
+        return clock() - start
 
-    return measure
+    return once
 
 
 async def interleaved_round(
-    contenders: dict[str, Contender], blocks: int, block: int, shift: int
+    contenders: dict[str, Timed], steps: int, seed: int
 ) -> dict[str, list[int]]:
-    """``blocks`` blocks of ``block`` calls per contender, contenders alternating block by block
-    in an order rotated every block; every call's time per contender."""
+    """``steps`` steps, each calling every contender once in a fresh random order; every
+    call's time per contender.
+
+    Contenders alternate call by call so that each meets the machine in the same state: on
+    this VM a call's latency depends on what ran just before it (an idle pause, another
+    process, even how long the client took since the previous reply: see
+    docs/performance.md).  Blocks of one contender at a time would charge such a change to
+    whichever ran after it, and a fixed (or merely rotated) order would give each contender
+    the same predecessor every time; a random order gives each the same mix.
+    """
     names = list(contenders)
     samples: dict[str, list[int]] = {name: [] for name in names}
-    for b in range(blocks):
-        k = (shift + b) % len(names)
-        for name in names[k:] + names[:k]:
-            samples[name].extend(await contenders[name](block))
+    appends = {name: samples[name].append for name in names}
+    shuffle = random.Random(seed).shuffle
+    for _ in range(steps):
+        shuffle(names)
+        for name in names:
+            appends[name](await contenders[name]())
     return samples
 
 
@@ -301,11 +305,13 @@ class OriginalWorker:
             raise SystemExit(f"original worker imported the wrong docker: {where}")
         return list(data["samples_ns"])
 
-    def contender(self, op: str) -> Contender:
-        async def measure(k: int) -> list[int]:
-            return self.samples(op, k)
+    def contender(self, op: str) -> Timed:
+        """One call of ``op`` in the worker (the pipe round trip is not timed)."""
 
-        return measure
+        async def once() -> int:
+            return self.samples(op, 1)[0]
+
+        return once
 
     def close(self) -> None:
         if self.proc.stdin is not None:
@@ -447,37 +453,44 @@ class Results:
         by_op.setdefault(contender, Series()).rounds.append(RoundStat.of(samples))
 
 
-class _RawPingProtocol(asyncio.Protocol):
-    """The asyncio limit: a bare protocol that completes a future when ``OK`` has arrived."""
+class _FloorProtocol(asyncio.BufferedProtocol):
+    """asyncio's floor: the least an asyncio client can do for ``GET /_ping``.
+
+    No HTTP parser and no SDK: bytes go into one reused buffer (the cheapest asyncio read
+    path) and the waiting coroutine is woken once the reply ends in ``OK``.
+    """
 
     def __init__(self) -> None:
-        self.buf = b""
+        self.buffer = bytearray(65536)
+        self.size = 0
         self.waiter: asyncio.Future[None] | None = None
 
-    def data_received(self, data: bytes) -> None:
-        self.buf += data
-        end = self.buf.find(b"\r\n\r\n")
-        if end >= 0 and len(self.buf) - end - 4 >= 2 and self.waiter is not None:
+    def get_buffer(self, sizehint: int) -> memoryview:
+        return memoryview(self.buffer)[self.size :]
+
+    def buffer_updated(self, nbytes: int) -> None:
+        self.size += nbytes
+        if self.buffer[self.size - 2 : self.size] == b"OK" and self.waiter is not None:
             self.waiter.set_result(None)
 
 
-async def raw_async_ping() -> tuple[Callable[[], Awaitable[bool]], asyncio.BaseTransport]:
-    """A raw asyncio ``GET /_ping`` on one unix connection (no SDK): asyncio's floor."""
+async def floor_async_ping() -> tuple[Callable[[], Awaitable[bool]], asyncio.BaseTransport]:
+    """``GET /_ping`` through :class:`_FloorProtocol` on one unix connection."""
     loop = asyncio.get_running_loop()
-    transport, proto = await loop.create_unix_connection(_RawPingProtocol, SOCKET_PATH)
+    transport, proto = await loop.create_unix_connection(_FloorProtocol, SOCKET_PATH)
     request = raw_request("/_ping")
 
     async def ping() -> bool:
-        proto.buf = b""
+        proto.size = 0
         waiter = proto.waiter = loop.create_future()
         transport.write(request)
         await waiter
-        return proto.buf.endswith(b"OK")
+        return proto.buffer.startswith(b"HTTP/1.1 200 ")
 
     return ping, transport
 
 
-async def run_async(rounds: int, blocks: dict[str, int], log: Callable[[str], None]) -> Results:
+async def run_async(rounds: int, steps: dict[str, int], log: Callable[[str], None]) -> Results:
     import docker
     from docker.aio import AsyncAPIClient
 
@@ -487,22 +500,24 @@ async def run_async(rounds: int, blocks: dict[str, int], log: Callable[[str], No
     ours_auto = docker.APIClient()
     ours_auto.ping()  # negotiate now: the loop measures the warm, lazily negotiated client
     ours_async = AsyncAPIClient(version=API, max_pool_size=ASYNC_POOL)
-    raw_async, raw_async_transport = await raw_async_ping()
+    floor_async, floor_transport = await floor_async_ping()
+    if not await floor_async():
+        raise SystemExit("the asyncio floor client did not get 200 OK for /_ping")
     original = OriginalWorker()
-    contenders: dict[str, dict[str, Contender]] = {
+    contenders: dict[str, dict[str, Timed]] = {
         "ping": {
-            "raw": sync_contender(raw_ops["ping"]),
-            "ours": sync_contender(ours.ping),
-            "ours_auto": sync_contender(ours_auto.ping),
-            "ours_async": async_contender(ours_async.ping),
-            "raw_async": async_contender(raw_async),
+            "raw": timed_sync(raw_ops["ping"]),
+            "ours": timed_sync(ours.ping),
+            "ours_auto": timed_sync(ours_auto.ping),
+            "ours_async": timed_async(ours_async.ping),
+            "floor_async": timed_async(floor_async),
             "original": original.contender("ping"),
             "original_auto": original.contender("ping_auto"),
         },
         **{
             op: {
-                "raw": sync_contender(raw_ops[op]),
-                "ours": sync_contender(getattr(ours, op)),
+                "raw": timed_sync(raw_ops[op]),
+                "ours": timed_sync(getattr(ours, op)),
                 "original": original.contender(op),
             }
             for op in ("version", "info")
@@ -510,12 +525,11 @@ async def run_async(rounds: int, blocks: dict[str, int], log: Callable[[str], No
     }
     results = Results()
     try:
-        for op, by_name in contenders.items():  # warm up: one untimed block each
-            for measure in by_name.values():
-                await measure(BLOCK[op])
+        for op, by_name in contenders.items():  # warm up: untimed steps
+            await interleaved_round(by_name, STEPS[op] // 10, 0)
         for r in range(rounds):
             for op, by_name in contenders.items():
-                samples = await interleaved_round(by_name, blocks[op], BLOCK[op], r)
+                samples = await interleaved_round(by_name, steps[op], r)
                 for name, values in samples.items():
                     results.add(op, name, values)
             results.gather.append(await gather_round(ASYNC_CONCURRENT))
@@ -525,7 +539,7 @@ async def run_async(rounds: int, blocks: dict[str, int], log: Callable[[str], No
         ours.close()
         ours_auto.close()
         await ours_async.close()
-        raw_async_transport.close()
+        floor_transport.close()
         original.close()
     return results
 
@@ -537,8 +551,8 @@ def run(rounds: int, scale: float, log: Callable[[str], None]) -> Results:
         raise SystemExit(f"expected our docker from {ROOT / 'src'}, got {docker.__file__}")
     if not ORIGINAL_PYTHON.exists():
         raise SystemExit("benchmarks/.venv-original missing: run bash benchmarks/setup_original.sh")
-    blocks = {op: max(1, round(n * scale)) for op, n in BLOCKS.items()}
-    results = asyncio.run(run_async(rounds, blocks, log))
+    steps = {op: max(1, round(n * scale)) for op, n in STEPS.items()}
+    results = asyncio.run(run_async(rounds, steps, log))
     results.imports = measure_import(IMPORT_RUNS)
     log("import timing done")
     return results
@@ -654,11 +668,12 @@ def report(res: Results, meta: dict[str, str]) -> tuple[str, dict[str, bool]]:
         f"| {ratio(a, raw_ping)} | — | <= sync ping per call (async / sync = "
         f"{a / sync:.2f}x) | {met(ok)} |"
     )
-    ra = s["ping"]["raw_async"].median_ns
+    fl = s["ping"]["floor_async"].median_ns
     add(
-        f"| raw asyncio `GET /_ping` (bare protocol, no SDK), µs/call | {us(raw_ping)} "
-        f"| {us(ra)} | — | {ratio(ra, raw_ping)} | — | asyncio's own floor: ours async / raw "
-        f"async = {a / ra:.2f}x | — |"
+        f"| asyncio floor: `GET /_ping` through a minimal `BufferedProtocol` (no HTTP parser, "
+        f"no SDK), µs/call | {us(raw_ping)} | {us(fl)} | — | {ratio(fl, raw_ping)} | — "
+        f"| what asyncio itself costs: floor / ours sync = {fl / sync:.2f}x; "
+        f"ours async / floor = {a / fl:.2f}x | — |"
     )
 
     totals = [g.total_ns for g in res.gather]
@@ -701,6 +716,7 @@ def report(res: Results, meta: dict[str, str]) -> tuple[str, dict[str, bool]]:
         ("`version()`", "version", "ours", "original", "raw"),
         ("`info()`", "info", "ours", "original", "raw"),
         ("async `await ping()`", "ping", "ours_async", "-", "-"),
+        ("asyncio floor (minimal protocol)", "ping", "floor_async", "-", "-"),
     ):
         add(f"| {label} | {rng(op, raw_key)} | {rng(op, ours_key)} | {rng(op, orig_key)} |")
     add(
@@ -753,7 +769,7 @@ def main(argv: list[str] | None = None) -> int:
         text=True,
         check=True,
     ).stdout.strip()
-    blocks = {op: max(1, round(n * args.scale)) for op, n in BLOCKS.items()}
+    steps = {op: max(1, round(n * args.scale)) for op, n in STEPS.items()}
     meta = {
         "Date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         "Machine": f"{os.cpu_count()} CPUs (nproc {len(os.sched_getaffinity(0))}), {cpu_model()}",
@@ -761,8 +777,10 @@ def main(argv: list[str] | None = None) -> int:
         "Engine": engine_version(),
         "Run": (
             f"{args.rounds} rounds; per contender per round "
-            + ", ".join(f"{op} {blocks[op]} x {BLOCK[op]}" for op in BLOCKS)
-            + f" calls in interleaved blocks; {ASYNC_CONCURRENT:,} concurrent pings once a round; "
+            + ", ".join(f"{op} {steps[op]}" for op in STEPS)
+            + " calls, contenders alternating call by call in random order; "
+            + f"{ASYNC_CONCURRENT:,} concurrent"
+            + " pings once a round; "
             f"import {IMPORT_RUNS} runs each; took {elapsed:.0f} s; CPU busy {busy:.0f}% "
             f"just before (other users); load average {' '.join(load_before)} before, "
             f"{' '.join(load_after)} after"
