@@ -20,6 +20,7 @@
 #   dsdk-ssh-nodocker     the same, port 2223 (no docker)     ssh://root@dsdk-ssh-nodocker:2223
 #   dsdk-ssh-badkey       a key the server does not accept
 #   dsdk-ssh-unknownhost  an empty known_hosts (host key verification fails)
+#   dsdk-ssh-port         like dsdk-ssh, with "Port 2222" set  ssh://root@dsdk-ssh-port
 set -euo pipefail
 
 PROG=sshd.sh
@@ -116,6 +117,11 @@ Host dsdk-ssh-unknownhost
     UserKnownHostsFile /dev/null
 $common
 Host dsdk-ssh dsdk-ssh-nodocker
+    IdentityFile $DIR/id_ed25519
+    UserKnownHostsFile $DIR/known_hosts
+$common
+Host dsdk-ssh-port
+    Port $PORT
     IdentityFile $DIR/id_ed25519
     UserKnownHostsFile $DIR/known_hosts
 $common

@@ -128,6 +128,23 @@ def test_api_over_ssh_pools_one_process(spawned: list[SSHSocket]) -> None:
     assert _all_ended(spawned)
 
 
+def test_address_without_port_uses_the_ssh_config_port(spawned: list[SSHSocket]) -> None:
+    # dsdk-ssh-port sets "Port 2222" in the ssh config: without -p 22 from us, ssh uses it.
+    client = docker.APIClient("ssh://root@dsdk-ssh-port", version="1.41")
+    try:
+        assert client.ping() is True
+        assert [sock.host for sock in spawned] == ["root@dsdk-ssh-port"]
+    finally:
+        client.close()
+    # An explicit port still goes to ssh (and wins over the config).
+    explicit = docker.APIClient("ssh://root@dsdk-ssh-port:2223", version="1.41")
+    try:
+        with pytest.raises(DaemonConnectionError, match="docker: command not found"):
+            explicit.ping()
+    finally:
+        explicit.close()
+
+
 def test_threads_share_a_bounded_pool(spawned: list[SSHSocket]) -> None:
     client = docker.APIClient(URL, version="1.41", max_pool_size=3)
     errors: list[BaseException] = []
@@ -354,6 +371,22 @@ def test_missing_ssh_program(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_bad_ssh_addresses(url: str, message: str) -> None:
     with pytest.raises(DockerException, match=message):
         docker.APIClient(url)
+
+
+@pytest.mark.parametrize(
+    ("url", "ssh_host"),
+    [
+        ("ssh://root@example.com", "root@example.com"),
+        ("ssh://example.com:22", "example.com:22"),
+        ("ssh://me@example.com:2200", "me@example.com:2200"),
+        ("ssh://[::1]", "[::1]"),
+        ("ssh://[::1]:2222", "[::1]:2222"),
+    ],
+)
+def test_port_goes_to_ssh_only_when_named(url: str, ssh_host: str) -> None:
+    client = docker.APIClient(url, version="1.41")  # no connection is made here
+    assert client._transport.ssh_host == ssh_host  # type: ignore[attr-defined]
+    client.close()
 
 
 def test_transport_keeps_the_original_constructor() -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, TypeVar
+from urllib.parse import urlsplit
 
 from .. import _lazy, auth
 from .._core.endpoint import Call, run_sync
@@ -110,6 +111,17 @@ def make_transport(
     return TCPTransport(base_url, timeout, max_pool_size)
 
 
+def _ssh_without_default_port(parsed: str, given: str | None) -> str:
+    """``parsed`` without the port 22 that parse_host adds to an ``ssh://`` address naming none.
+
+    ``ssh`` is then called without ``-p``, so a ``Port`` in the user's ssh config applies, as
+    with the Docker CLI.
+    """
+    if not parsed.startswith("ssh://") or given is None or urlsplit(given.strip()).port:
+        return parsed
+    return parsed.rsplit(":", 1)[0]
+
+
 class ClientCore:
     """Configuration and request preparation shared by the sync and async clients."""
 
@@ -161,7 +173,12 @@ class ClientCore:
         self.num_pools = num_pools
         self.max_pool_size = max_pool_size
         self._transport = make_transport(
-            parsed, timeout, num_pools, max_pool_size, tls, use_ssh_client
+            _ssh_without_default_port(parsed, base_url),
+            timeout,
+            num_pools,
+            max_pool_size,
+            tls,
+            use_ssh_client,
         )
         self.base_url = parsed
         if parsed.startswith(("http+unix://", "ssh://", "npipe://")):
