@@ -12,7 +12,6 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, TypeVar
-from urllib.parse import urlsplit
 
 from .. import _lazy, auth
 from .._core.endpoint import Call, run_sync
@@ -117,7 +116,11 @@ def _ssh_without_default_port(parsed: str, given: str | None) -> str:
     ``ssh`` is then called without ``-p``, so a ``Port`` in the user's ssh config applies, as
     with the Docker CLI.
     """
-    if not parsed.startswith("ssh://") or given is None or urlsplit(given.strip()).port:
+    if not parsed.startswith("ssh://") or given is None:
+        return parsed
+    from urllib.parse import urlsplit  # not at import time: `import docker` stays lean
+
+    if urlsplit(given.strip()).port:
         return parsed
     return parsed.rsplit(":", 1)[0]
 
