@@ -26,6 +26,7 @@ from docker.errors import DaemonConnectionError, TLSParameterError
 from docker.tls import TLSConfig
 from docker.transport.base import Connection
 from docker.transport.tls import TLSTransport
+from docker.utils.socket import frames_iter
 from tests.support.tls_engine import TLS_SOCK, TLS_URL, cert, run_tls_engine
 
 pytestmark = pytest.mark.engine
@@ -397,11 +398,13 @@ def tls_image() -> str:
     return "alpine:3.10"
 
 
-def test_attach_over_tls_and_half_close_is_refused_clearly(tls_image: str) -> None:
+def test_attach_over_tls_half_close_ends_stdin_and_output_keeps_coming(tls_image: str) -> None:
+    # `cat` ends when stdin ends; what the shell prints after that must still arrive.
+    script = "cat; sleep 0.3; echo after-eof"
     with docker.APIClient(base_url=TLS_URL, tls=good_tls()) as client:
         cid = client.create_container(
             tls_image,
-            ["head", "-n", "1"],
+            ["sh", "-c", script],
             stdin_open=True,
             host_config=client.create_host_config(network_mode="none"),
         )["Id"]
@@ -410,15 +413,82 @@ def test_attach_over_tls_and_half_close_is_refused_clearly(tls_image: str) -> No
             try:
                 client.start(cid)
                 sock.sendall(b"hello over tls\n")
-                with pytest.raises(OSError, match="Cannot half-close .* TLS"):
-                    sock.shutdown_write()
+                sock.shutdown_write()
+                with pytest.raises(OSError, match="sending side .* closed"):
+                    sock.sendall(b"too late\n")
                 sock.settimeout(20)
-                out = b""
-                while data := sock.recv(4096):
-                    out += data
+                frames = list(frames_iter(sock, tty=False))
             finally:
                 sock.close()
-            assert out.endswith(b"hello over tls\n")
+            assert b"".join(data for _, data in frames) == b"hello over tls\nafter-eof\n"
+            assert {stream for stream, _ in frames} == {1}  # stdout
             assert client.wait(cid, timeout=20)["StatusCode"] == 0
         finally:
             client.remove_container(cid, force=True)
+
+
+def test_exec_over_tls_streams_stdin_and_output_at_once(tls_image: str) -> None:
+    # 2 MiB through `cat` while the output is read in another thread: both directions of the
+    # TLS socket busy at once, then the half-close ends `cat`.
+    payload = bytes(range(256)) * 8192
+    with docker.APIClient(base_url=TLS_URL, tls=good_tls()) as client:
+        cid = client.create_container(
+            tls_image,
+            ["sleep", "60"],
+            host_config=client.create_host_config(network_mode="none"),
+        )["Id"]
+        try:
+            client.start(cid)
+            exec_id = client.exec_create(cid, ["cat"], stdin=True)["Id"]
+            sock = client.exec_start(exec_id, socket=True)
+            sock.settimeout(30)
+            received: list[tuple[int, bytes]] = []
+            reader = threading.Thread(
+                target=lambda: received.extend(frames_iter(sock, tty=False)), daemon=True
+            )
+            try:
+                reader.start()
+                for start in range(0, len(payload), 65536):
+                    sock.sendall(payload[start : start + 65536])
+                sock.shutdown_write()
+                reader.join(30)
+                assert not reader.is_alive()
+            finally:
+                sock.close()
+            assert b"".join(data for _, data in received) == payload
+            assert client.exec_inspect(exec_id)["ExitCode"] == 0
+        finally:
+            client.remove_container(cid, force=True)
+
+
+def test_async_attach_over_tls_refuses_half_close_clearly(tls_image: str) -> None:
+    async def main() -> None:
+        async with AsyncAPIClient(base_url=TLS_URL, tls=good_tls()) as client:
+            cid = (
+                await client.create_container(
+                    tls_image,
+                    ["head", "-n", "1"],
+                    stdin_open=True,
+                    host_config=client.create_host_config(network_mode="none"),
+                )
+            )["Id"]
+            try:
+                conn = await client.attach_socket(
+                    cid, params={"stdin": 1, "stdout": 1, "stream": 1}
+                )
+                try:
+                    await client.start(cid)
+                    await conn.write(b"hello async tls\n")
+                    with pytest.raises(OSError, match="asyncio's TLS transport has no half-close"):
+                        conn.write_eof()
+                    out = b""
+                    while data := await asyncio.wait_for(conn.read(4096), 20):
+                        out += data
+                finally:
+                    await conn.aclose()
+                assert out.endswith(b"hello async tls\n")
+                assert (await client.wait(cid, timeout=20))["StatusCode"] == 0
+            finally:
+                await client.remove_container(cid, force=True)
+
+    asyncio.run(main())

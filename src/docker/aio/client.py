@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
 from collections import deque
 from collections.abc import AsyncGenerator, Coroutine
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
@@ -361,9 +362,21 @@ class AsyncUpgradedConnection:
         await self._conn.drain()
 
     def write_eof(self) -> None:
-        """Half-close: signal end of input while still reading output."""
-        if self._conn.transport is not None:
-            self._conn.transport.write_eof()
+        """Half-close: signal end of input while still reading output.
+
+        Not over TLS: asyncio's TLS transport cannot half-close (the blocking client can).
+        """
+        transport = self._conn.transport
+        if transport is None:
+            return
+        if not transport.can_write_eof():
+            raise OSError(
+                errno.EOPNOTSUPP,
+                "Cannot half-close (end stdin while reading output) this connection: asyncio's "
+                "TLS transport has no half-close. Use the blocking client's socket "
+                "(shutdown_write() works over TLS there), or close the connection instead.",
+            )
+        transport.write_eof()
 
     async def aclose(self) -> None:
         """Close the connection."""

@@ -147,6 +147,16 @@ class UpgradedConnection(OwnedConnection):
         """Set the socket timeout for reads and writes."""
         self.sock.settimeout(timeout)
 
+    def pending(self) -> int:
+        """Bytes :meth:`recv` can return without waiting for the socket to be readable.
+
+        Callers that wait on :meth:`fileno` with select/poll must read first while this is
+        not 0: those bytes arrived with the response head, or sit decrypted (or not yet
+        decrypted) in a TLS socket, and the descriptor shows none of them.
+        """
+        in_socket = getattr(self.sock, "pending", None)
+        return len(self._tail) + (in_socket() if in_socket is not None else 0)
+
     def fileno(self) -> int:
         """The socket's file descriptor (for select/poll)."""
         return self.sock.fileno()

@@ -13,7 +13,6 @@ daemon does not accept.
 
 from __future__ import annotations
 
-import errno
 import os
 import socket
 import ssl
@@ -21,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import DaemonConnectionError, TLSParameterError
 from .tcp import TCPTransport
+from .tlssocket import TLSSocket
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -36,54 +36,6 @@ _EXPIRED_CODES = {9, 10}  # not yet valid, expired
 _NAME_CODES = {62, 64}  # hostname mismatch, IP address mismatch
 
 
-class _TLSSocket(ssl.SSLSocket):
-    """An SSL socket whose ``recv_into`` with ``MSG_PEEK`` answers the pool's liveness check.
-
-    :meth:`docker.transport.base.Connection.is_stale` peeks at an idle (non-blocking) socket:
-    nothing to read means alive (``BlockingIOError``), end of file or unexpected data means
-    stale.  TLS records that carry no application data (session tickets) are consumed here
-    and count as nothing.  Plain ``recv`` is not overridden: it is the read path of every
-    reply.
-    """
-
-    def recv_into(self, buffer: Any, nbytes: int | None = None, flags: int = 0) -> int:
-        if not flags & socket.MSG_PEEK:
-            return super().recv_into(buffer, nbytes, flags)
-        data = self._peek()
-        buffer[: len(data)] = data
-        return len(data)
-
-    def _peek(self) -> bytes:
-        if self.pending():
-            return b"?"  # decrypted bytes nobody asked for
-        raw = socket.socket.recv(self, 1, socket.MSG_PEEK)  # BlockingIOError: nothing there
-        if not raw:
-            return b""
-        try:
-            data = self.read(1)
-        except ssl.SSLWantReadError:
-            raise BlockingIOError("no application data") from None
-        except ssl.SSLError:
-            return b""
-        return data or b""
-
-    def shutdown(self, how: int) -> None:
-        """Shut down reading and writing; ``SHUT_WR`` alone (a half-close) is refused.
-
-        ``ssl.SSLSocket.shutdown`` drops the TLS layer, so whatever is read afterwards would be
-        raw TLS records; and Python's ssl module cannot send close_notify without then trying
-        to read the daemon's, discarding output still in flight. A clear error is better.
-        """
-        if how == socket.SHUT_WR and getattr(self, "_sslobj", None) is not None:
-            raise OSError(
-                errno.EOPNOTSUPP,
-                "Cannot half-close (end stdin while reading output) a TLS connection to the "
-                "Docker daemon: Python's ssl module has no TLS half-close. Close the socket "
-                "instead, or reach the daemon over its unix socket or plain TCP.",
-            )
-        super().shutdown(how)
-
-
 def build_ssl_context(tls: Any) -> ssl.SSLContext:
     """The client SSL context for ``tls`` (a TLSConfig, or True for the system defaults).
 
@@ -97,7 +49,6 @@ def build_ssl_context(tls: Any) -> ssl.SSLContext:
             context = tls.ssl_context()
         except (ssl.SSLError, OSError) as exc:
             raise _parameter_error(tls, exc) from exc
-    context.sslsocket_class = _TLSSocket
     return context
 
 
@@ -170,10 +121,12 @@ class TLSTransport(TCPTransport):
     def connect(self, timeout: float | None) -> socket.socket:
         raw = super().connect(timeout)
         try:
-            return self.ssl_context.wrap_socket(raw, server_hostname=self.server_hostname)
+            sock = TLSSocket(raw, self.ssl_context, self.server_hostname)
+            sock.handshake()
         except BaseException:
             raw.close()
             raise
+        return sock  # type: ignore[return-value]  # socket-like: what Connection uses
 
     async def open_async(self, protocol_factory: Callable[[], P]) -> P:
         import asyncio
