@@ -109,34 +109,48 @@ class TLSSocket:
             return self._peek()
         if flags:
             raise ValueError(f"flags {flags!r} are not supported on a TLS socket")
+        state = self._state
+        with state:
+            data = self._take(bufsize)
+        while data is None:
+            received = self._raw.recv(_RAW_READ)
+            with state:
+                if received:
+                    self._incoming.write(received)
+                else:
+                    self._incoming.write_eof()
+                    self._eof = True
+                data = self._take(bufsize)
+        if self._outgoing.pending:  # reading produced a message to send (a key update)
+            self._flush_unless_sending()
+        return data
+
+    def _take(self, bufsize: int) -> bytes | None:
+        """Decrypted bytes, ``b''`` at the end of the stream, None when more must be read
+        from the network.  The caller holds the state lock."""
+        if self._held:  # decrypted by a half-close, before anything newer
+            held = bytes(self._held[:bufsize])
+            del self._held[:bufsize]
+            return held
+        if self._ended:
+            return b""
         tls = self._tls
-        while True:
-            with self._state:
-                if self._held:  # decrypted by a half-close, before anything newer
-                    held = bytes(self._held[:bufsize])
-                    del self._held[:bufsize]
-                    return held
-                if self._ended:
-                    return b""
-                data: bytes | None = None
-                if tls.pending() or self._incoming.pending or self._eof:
-                    try:
-                        data = tls.read(bufsize)
-                    except ssl.SSLWantReadError:
-                        if self._eof:  # the daemon closed TCP without close_notify
-                            self._ended = True
-                            return b""
-                    except (ssl.SSLZeroReturnError, ssl.SSLEOFError):  # close_notify, or EOF
-                        self._ended = True
-                        return b""
-                    if data == b"":  # how SSLObject.read reports the daemon's close_notify
-                        self._ended = True
-                        return b""
-            if data is not None:
-                if self._outgoing.pending:
-                    self._flush_unless_sending()
+        if not (tls.pending() or self._incoming.pending or self._eof):
+            return None
+        try:
+            data = tls.read(bufsize)
+        except ssl.SSLWantReadError:
+            if not self._eof:
+                return None
+            # The daemon closed TCP without close_notify (in the middle of a record or not).
+        except (ssl.SSLZeroReturnError, ssl.SSLEOFError):  # close_notify, or end of file
+            pass
+        else:
+            if data:
                 return data
-            self._fill()  # at end of file the TLS object then says how the stream ended
+            # b'': how SSLObject.read reports the daemon's close_notify.
+        self._ended = True
+        return b""
 
     def recv_into(self, buffer: Any, nbytes: int = 0, flags: int = 0) -> int:
         """Like :meth:`recv`, into ``buffer``; returns the number of bytes."""
@@ -193,8 +207,11 @@ class TLSSocket:
         with self._sending:
             with self._state:
                 self._tls.write(data)
-            self._send_produced()
-        if self._outgoing.pending:  # produced by a reader while we held the lock
+                encrypted = self._outgoing.read()
+            self._raw.sendall(encrypted)
+            if self._outgoing.pending:  # a reader's message (key update) meanwhile
+                self._send_produced()
+        if self._outgoing.pending:  # one a reader made just before we let go of the lock
             self._flush_unless_sending()
 
     def send(self, data: bytes | bytearray | memoryview) -> int:
