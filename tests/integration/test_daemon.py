@@ -17,6 +17,7 @@ import docker
 from docker.aio import AsyncAPIClient, AsyncDockerClient
 from docker.errors import APIError, InvalidVersion
 from tests.conftest import cli
+from tests.support.forking import Child
 from tests.support.wire import RecordingProxy
 
 pytestmark = pytest.mark.usefixtures("engine", "isolated_home")
@@ -258,3 +259,23 @@ def test_async_many_concurrent_pings_bounded_pool(engine: str) -> None:
             assert max(pool_sizes) <= 8
 
     asyncio.run(main())
+
+
+def test_forked_child_gets_connections_of_its_own(engine: str) -> None:
+    # Sharing the parent's pooled socket would mix the two processes' replies.
+    client = docker.APIClient(version="1.41")
+    try:
+        assert client.ping() is True
+
+        def in_child() -> None:
+            for _ in range(100):
+                assert client.version()["ApiVersion"] == "1.41"
+                assert client.ping() is True
+
+        child = Child(in_child)
+        for _ in range(100):
+            assert client.info()["ID"]
+        assert child.result() == ""
+        assert client.ping() is True
+    finally:
+        client.close()

@@ -24,6 +24,7 @@ import docker
 from docker.aio import AsyncAPIClient
 from docker.errors import DaemonConnectionError, DockerException, ProtocolError
 from docker.transport.sshconn import SSHHTTPAdapter, SSHSocket, SSHTransport, ssh_command
+from tests.support.forking import Child
 
 pytestmark = pytest.mark.engine
 
@@ -143,6 +144,29 @@ def test_address_without_port_uses_the_ssh_config_port(spawned: list[SSHSocket])
             explicit.ping()
     finally:
         explicit.close()
+
+
+def test_forked_child_leaves_the_parents_ssh_alone(spawned: list[SSHSocket]) -> None:
+    client = docker.APIClient(URL, version="1.41")
+    try:
+        assert client.ping() is True
+        (parents,) = spawned
+        assert parents.proc is not None
+
+        def in_child() -> None:  # its own ssh process, and the parent's left running
+            for _ in range(10):
+                assert client.ping() is True
+
+        child = Child(in_child)
+        for _ in range(30):
+            assert client.ping() is True
+        assert child.result() == ""
+        assert parents.proc is not None and parents.proc.poll() is None
+        assert client.ping() is True
+        assert spawned == [parents], "the parent still uses its one pooled connection"
+    finally:
+        client.close()
+    assert _all_ended(spawned)
 
 
 def test_threads_share_a_bounded_pool(spawned: list[SSHSocket]) -> None:

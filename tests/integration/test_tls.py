@@ -27,6 +27,7 @@ from docker.tls import TLSConfig
 from docker.transport.base import Connection
 from docker.transport.tls import TLSTransport
 from docker.utils.socket import frames_iter
+from tests.support.forking import Child
 from tests.support.tls_engine import TLS_SOCK, TLS_URL, cert, run_tls_engine
 
 pytestmark = pytest.mark.engine
@@ -69,6 +70,21 @@ def test_version_over_tls() -> None:
         assert client.base_url == "https://127.0.0.1:2376"
         version = client.version()
         assert version["ApiVersion"]
+        assert client.ping() is True
+
+
+def test_forked_child_gets_tls_connections_of_its_own() -> None:
+    with docker.APIClient(base_url=TLS_URL, tls=good_tls(), version="1.41") as client:
+        assert client.ping() is True
+
+        def in_child() -> None:
+            for _ in range(50):
+                assert client.version()["ApiVersion"] == "1.41"
+
+        child = Child(in_child)
+        for _ in range(50):
+            assert client.ping() is True
+        assert child.result() == ""
         assert client.ping() is True
 
 

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import os
 import socket
 import threading
+import weakref
 from collections import deque
 from collections.abc import Iterator
 from time import monotonic
@@ -179,6 +181,15 @@ class Connection:
         with contextlib.suppress(OSError):
             self.sock.close()
 
+    def release_descriptor(self) -> None:
+        """Close this process's descriptor of the socket and nothing else (after a fork: the
+        connection, and an ``ssh`` process behind it, stay the parent's)."""
+        detach = getattr(self.sock, "detach", None)
+        if detach is None:
+            return
+        with contextlib.suppress(OSError):
+            os.close(detach())
+
 
 def iter_body_chunks(conn: Connection) -> Iterator[bytes]:
     """Yield the body pieces of the current response as they arrive."""
@@ -202,6 +213,20 @@ class ConnectionPool:
         self.maxsize = maxsize
         self._idle: deque[Connection] = deque()
         self._lock = threading.Lock()
+        _pools.add(self)
+
+    def _forget_after_fork(self) -> None:
+        """In a child process: the idle connections are the parent's; start afresh.
+
+        Sharing them would mix the two processes' replies on one socket.  Their descriptors
+        are closed here (the parent keeps its own); the objects are kept, so that nothing
+        they own (an ``ssh`` process) is ended by the child.
+        """
+        self._lock = threading.Lock()  # another thread may have held it at the fork
+        inherited, self._idle = self._idle, deque()
+        for conn in inherited:
+            conn.release_descriptor()
+        _left_by_parent.extend(inherited)
 
     def acquire(self, timeout: float | None) -> Connection:
         """A connection ready for a request: an idle live one, or a new one."""
@@ -249,6 +274,21 @@ class ConnectionPool:
     def idle_count(self) -> int:
         """How many idle connections are kept."""
         return len(self._idle)
+
+
+#: Every live pool, so that a forked child can drop the connections it inherited.
+_pools: weakref.WeakSet[ConnectionPool] = weakref.WeakSet()
+#: Connections inherited from the parent process, kept so their owners are never ended here.
+_left_by_parent: list[Connection] = []
+
+
+def _after_fork_in_child() -> None:
+    for pool in list(_pools):
+        pool._forget_after_fork()
+
+
+if hasattr(os, "register_at_fork"):  # not on Windows
+    os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
 def retryable(exc: OSError) -> bool:

@@ -268,6 +268,10 @@ class TLSSocket:
         """Close the TCP socket (without close_notify: replies are length-framed)."""
         self._raw.close()
 
+    def detach(self) -> int:
+        """Give up the TCP socket's descriptor without closing it; returns it."""
+        return self._raw.detach()
+
     def getpeercert(self, binary_form: bool = False) -> Any:
         """The daemon's certificate, as ``ssl.SSLSocket.getpeercert`` gives it."""
         return self._tls.getpeercert(binary_form)
