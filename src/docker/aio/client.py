@@ -362,9 +362,9 @@ class AsyncUpgradedConnection:
         await self._conn.drain()
 
     def write_eof(self) -> None:
-        """Half-close: signal end of input while still reading output.
+        """Half-close: signal end of input while still reading output (over TLS: close_notify).
 
-        Not over TLS: asyncio's TLS transport cannot half-close (the blocking client can).
+        Not over a Windows named pipe, whose asyncio transport cannot half-close.
         """
         transport = self._conn.transport
         if transport is None:
@@ -372,9 +372,9 @@ class AsyncUpgradedConnection:
         if not transport.can_write_eof():
             raise OSError(
                 errno.EOPNOTSUPP,
-                "Cannot half-close (end stdin while reading output) this connection: asyncio's "
-                "TLS transport has no half-close. Use the blocking client's socket "
-                "(shutdown_write() works over TLS there), or close the connection instead.",
+                "Cannot half-close (end stdin while reading output) this connection: its "
+                "asyncio transport has no half-close (a named pipe). Use the blocking client's "
+                "socket (shutdown_write() works there), or close the connection instead.",
             )
         transport.write_eof()
 

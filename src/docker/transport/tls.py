@@ -131,34 +131,24 @@ class TLSTransport(TCPTransport):
     async def open_async(self, protocol_factory: Callable[[], P]) -> P:
         import asyncio
 
-        def factory() -> P:
-            # A TLS stream cannot be half-closed: asyncio warns when eof_received asks for it.
-            protocol = protocol_factory()
-            eof_received = getattr(protocol, "eof_received", None)
-            if eof_received is not None:
+        from .tlsprotocol import TLSProtocol
 
-                def no_half_close() -> bool:
-                    eof_received()
-                    return False
+        # TLS by our own protocol over plain TCP, not asyncio's TLS transport: that one cannot
+        # half-close (end stdin of an attached process while reading its output).
+        loop = asyncio.get_running_loop()
+        ready: asyncio.Future[asyncio.BaseProtocol] = loop.create_future()
+        inner = protocol_factory()
 
-                setattr(protocol, "eof_received", no_half_close)  # noqa: B010
-            connection_made = protocol.connection_made
+        def tls_protocol() -> TLSProtocol:
+            return TLSProtocol(self.ssl_context, self.server_hostname, inner, ready)
 
-            def made(transport: asyncio.BaseTransport) -> None:
-                # A graceful TLS close waits for the daemon's close_notify over more loop
-                # iterations than a client's close gives it, leaving the socket to the garbage
-                # collector. Replies are length-framed, so closing at once loses nothing.
-                abort = getattr(transport, "abort", None)
-                if abort is not None:
-                    setattr(transport, "close", abort)  # noqa: B010
-                connection_made(transport)
-
-            setattr(protocol, "connection_made", made)  # noqa: B010
-            return protocol
-
-        return await self._open_async(
-            factory, ssl=self.ssl_context, server_hostname=self.server_hostname
-        )
+        tls = await self._open_async(tls_protocol)
+        try:
+            await ready
+        except BaseException:
+            tls.abort()
+            raise
+        return inner
 
     # Errors ---------------------------------------------------------------------------------
     def _where(self) -> str:
