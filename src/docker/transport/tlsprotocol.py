@@ -42,6 +42,7 @@ class TLSProtocol(asyncio.Protocol, asyncio.Transport):
         self._paused = False  # inner asked to stop reading
         self._eof_told = False
         self._lost = False
+        self._closing = False  # close() or abort() was called: hand nothing more up
 
     # The TCP transport below ----------------------------------------------------------------
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
@@ -108,7 +109,7 @@ class TLSProtocol(asyncio.Protocol, asyncio.Transport):
     def _deliver(self) -> None:
         """Hand the protocol above what can be decrypted now (unless it paused reading)."""
         engine, inner = self._engine, self._inner
-        while not self._paused and not self._lost:
+        while not (self._paused or self._lost or self._closing):
             try:
                 data = engine.read(_DELIVER)
             except ssl.SSLError as exc:  # an alert from the daemon
@@ -119,7 +120,8 @@ class TLSProtocol(asyncio.Protocol, asyncio.Transport):
             if not data:
                 if not self._eof_told:
                     self._eof_told = True
-                    inner.eof_received()  # type: ignore[attr-defined]
+                    if not inner.eof_received():  # type: ignore[attr-defined]
+                        self.close()  # asyncio's rule: a false answer closes the transport
                 break
             inner.data_received(data)  # type: ignore[attr-defined]
         if engine.has_output:
@@ -161,11 +163,13 @@ class TLSProtocol(asyncio.Protocol, asyncio.Transport):
 
     def close(self) -> None:
         """Close the TCP connection (without close_notify: replies are length-framed)."""
+        self._closing = True
         if self._below is not None:
             self._below.close()
 
     def abort(self) -> None:
         """Close the TCP connection at once, dropping what is not sent yet."""
+        self._closing = True
         if self._below is not None:
             self._below.abort()
 
@@ -188,7 +192,7 @@ class TLSProtocol(asyncio.Protocol, asyncio.Transport):
 
     def is_reading(self) -> bool:
         """Whether data is being handed up."""
-        return not self._paused
+        return not (self._paused or self._closing or self._lost)
 
     def get_extra_info(self, name: str, default: Any = None) -> Any:
         """As for asyncio's TLS transport: ``ssl_object``, ``peercert``, ``cipher``... and
