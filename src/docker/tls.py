@@ -105,14 +105,14 @@ class TLSConfig:
 
         if self.verify:
             if self.ca_cert:
-                context = ssl.create_default_context(cafile=self.ca_cert)
+                context = verifying_context(cafile=self.ca_cert)
             elif isinstance(self.verify, str):
                 if os.path.isdir(self.verify):
-                    context = ssl.create_default_context(capath=self.verify)
+                    context = verifying_context(capath=self.verify)
                 else:
-                    context = ssl.create_default_context(cafile=self.verify)
+                    context = verifying_context(cafile=self.verify)
             else:
-                context = ssl.create_default_context()
+                context = verifying_context()
         else:
             context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
             context.check_hostname = False
@@ -120,3 +120,18 @@ class TLSConfig:
         if self.cert:
             context.load_cert_chain(certfile=self.cert[0], keyfile=self.cert[1])
         return context
+
+
+def verifying_context(cafile: str | None = None, capath: str | None = None) -> ssl.SSLContext:
+    """A client context that checks the daemon's certificate and name, as the Docker CLI does.
+
+    Python 3.13 made ``ssl.create_default_context`` strict about X.509 extensions
+    (``VERIFY_X509_STRICT``): a CA certificate without a key usage extension, which is what
+    Docker's own instructions for ``dockerd --tlsverify`` produce, would then be refused.  The
+    Docker CLI (Go) and the original SDK (urllib3) accept it, so the strict flag is cleared.
+    """
+    import ssl
+
+    context = ssl.create_default_context(cafile=cafile, capath=capath)
+    context.verify_flags &= ~ssl.VERIFY_X509_STRICT
+    return context

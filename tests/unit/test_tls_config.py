@@ -167,7 +167,11 @@ def _openssl(*args: str, cwd: Path) -> None:
 
 @pytest.fixture(scope="module")
 def pki(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    """A CA, a server certificate for 127.0.0.1/localhost and a client certificate."""
+    """A CA, a server certificate for 127.0.0.1/localhost and a client certificate.
+
+    The CA is made the way Docker's instructions for ``dockerd --tlsverify`` make it: a bare
+    ``openssl req -x509``, so without a key usage extension.
+    """
     if OPENSSL is None:
         pytest.skip("the openssl command is not installed")
     d = tmp_path_factory.mktemp("pki")
@@ -249,6 +253,33 @@ def test_ssl_context_full_verification_with_client_certificate(pki: dict[str, st
     context = config.ssl_context()
     assert context.verify_mode == ssl.CERT_REQUIRED
     assert context.check_hostname is True
+    assert _handshake(pki, context) == (b"hello", "client")
+
+
+@needs_openssl
+def test_ca_without_key_usage_is_accepted_as_by_the_docker_cli(
+    pki: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Python 3.13's create_default_context sets VERIFY_X509_STRICT, which refuses such a CA;
+    # do the same here on older versions, so the test means the same everywhere.
+    default_context = ssl.create_default_context
+
+    def strict_by_default(*args: Any, **kwargs: Any) -> ssl.SSLContext:
+        context = default_context(*args, **kwargs)
+        context.verify_flags |= ssl.VERIFY_X509_STRICT
+        return context
+
+    monkeypatch.setattr(ssl, "create_default_context", strict_by_default)
+    strict = ssl.create_default_context(cafile=pki["ca.pem"])
+    strict.load_cert_chain(pki["client.pem"], pki["client-key.pem"])
+    with pytest.raises(ssl.SSLCertVerificationError, match="key usage"):
+        _handshake(pki, strict)
+
+    config = TLSConfig(
+        client_cert=(pki["client.pem"], pki["client-key.pem"]), ca_cert=pki["ca.pem"], verify=True
+    )
+    context = config.ssl_context()
+    assert not context.verify_flags & ssl.VERIFY_X509_STRICT
     assert _handshake(pki, context) == (b"hello", "client")
 
 

@@ -19,6 +19,7 @@ import ssl
 from typing import TYPE_CHECKING, Any
 
 from ..errors import DaemonConnectionError, TLSParameterError
+from ..tls import verifying_context
 from .tcp import TCPTransport
 from .tlssocket import TLSSocket
 
@@ -43,7 +44,7 @@ def build_ssl_context(tls: Any) -> ssl.SSLContext:
     :class:`~docker.errors.TLSParameterError` naming the file.
     """
     if tls is True or not hasattr(tls, "ssl_context"):
-        context = ssl.create_default_context()
+        context = verifying_context()
     else:
         try:
             context = tls.ssl_context()
