@@ -334,7 +334,14 @@ class AsyncConnectionPool:
             if timeout is None:
                 conn = await opening
             else:
-                conn = await asyncio.wait_for(opening, timeout)
+                try:
+                    conn = await asyncio.wait_for(opening, timeout)
+                except asyncio.TimeoutError as exc:
+                    if isinstance(exc, OSError):
+                        raise  # Python 3.11+: the built-in TimeoutError
+                    # Python 3.10: asyncio's own class, not an OSError; the built-in one
+                    # becomes DaemonTimeout below, as on later versions.
+                    raise TimeoutError(f"no connection within {timeout} s") from None
         except OSError as exc:
             self._release_slot()
             raise self.transport.connect_error(exc) from exc
