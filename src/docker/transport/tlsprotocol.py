@@ -51,17 +51,11 @@ class TLSProtocol(asyncio.Protocol, asyncio.Transport):
 
     def data_received(self, data: bytes) -> None:
         self._engine.feed(data)
-        if self._open:
-            self._deliver()
-        else:
-            self._handshake()
+        self._advance()
 
     def eof_received(self) -> bool:
         self._engine.feed(b"")
-        if self._open:
-            self._deliver()
-        else:
-            self._handshake()
+        self._advance()
         return True  # the write side stays open: output may still follow a half-close
 
     def connection_lost(self, exc: Exception | None) -> None:
@@ -82,16 +76,21 @@ class TLSProtocol(asyncio.Protocol, asyncio.Transport):
     def resume_writing(self) -> None:
         self._inner.resume_writing()
 
+    def _advance(self) -> None:
+        """Go on with what was fed: the handshake, or handing plaintext up."""
+        if self._open:
+            self._deliver()
+        else:
+            self._handshake()
+
     def _handshake(self) -> None:
         try:
             done = self._engine.handshake()
         except (ssl.SSLError, OSError) as exc:
-            self._send_produced()
+            self._send_produced()  # the alert, if any
             if not self._ready.done():
                 self._ready.set_exception(exc)
-            self._lost = True
-            if self._below is not None:
-                self._below.abort()
+            self._abort_below()
             return
         self._send_produced()
         if done:
@@ -128,10 +127,14 @@ class TLSProtocol(asyncio.Protocol, asyncio.Transport):
             self._send_produced()
 
     def _fail(self, exc: Exception) -> None:
+        self._abort_below()
+        self._inner.connection_lost(exc)
+
+    def _abort_below(self) -> None:
+        """Drop the TCP connection; its connection_lost then tells nobody again."""
         self._lost = True
         if self._below is not None:
             self._below.abort()
-        self._inner.connection_lost(exc)
 
     # The transport of the protocol above ----------------------------------------------------
     def write(self, data: bytes | bytearray | memoryview) -> None:
