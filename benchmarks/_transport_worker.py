@@ -21,9 +21,8 @@ import time
 from typing import Any
 
 
-def make_sync(spec: dict[str, Any]) -> Any:
-    import docker
-
+def client_kwargs(spec: dict[str, Any]) -> dict[str, Any]:
+    """The client arguments ``spec`` asks for (both SDKs, sync and async, take the same)."""
     kwargs: dict[str, Any] = {"base_url": spec["base_url"], "version": "1.41"}
     if spec.get("tls"):
         from docker.tls import TLSConfig
@@ -34,7 +33,13 @@ def make_sync(spec: dict[str, Any]) -> Any:
         )
     if spec.get("use_ssh_client"):
         kwargs["use_ssh_client"] = True
-    return docker.APIClient(**kwargs)
+    return kwargs
+
+
+def make_sync(spec: dict[str, Any]) -> Any:
+    import docker
+
+    return docker.APIClient(**client_kwargs(spec))
 
 
 def serve_sync(spec: dict[str, Any]) -> None:
@@ -65,8 +70,7 @@ def serve_async(spec: dict[str, Any]) -> None:
     from docker.aio import AsyncAPIClient
 
     async def main() -> None:
-        kwargs: dict[str, Any] = {"base_url": spec["base_url"], "version": "1.41"}
-        async with AsyncAPIClient(**kwargs) as client:
+        async with AsyncAPIClient(**client_kwargs(spec)) as client:
             for _ in range(20):
                 await client.ping()
             print(
