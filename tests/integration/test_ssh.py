@@ -146,6 +146,19 @@ def test_address_without_port_uses_the_ssh_config_port(spawned: list[SSHSocket])
         explicit.close()
 
 
+def test_async_address_without_port_uses_the_ssh_config_port(spawned: list[SSHSocket]) -> None:
+    async def main() -> None:
+        async with AsyncAPIClient("ssh://root@dsdk-ssh-port", version="1.41") as api:
+            assert await api.ping() is True
+        async with AsyncAPIClient("ssh://root@dsdk-ssh-port:2223", version="1.41") as api:
+            with pytest.raises(DaemonConnectionError, match="docker: command not found"):
+                await api.ping()
+
+    asyncio.run(main())
+    assert [sock.host for sock in spawned] == ["root@dsdk-ssh-port", "root@dsdk-ssh-port:2223"]
+    assert _all_ended(spawned)
+
+
 def test_forked_child_leaves_the_parents_ssh_alone(spawned: list[SSHSocket]) -> None:
     client = docker.APIClient(URL, version="1.41")
     try:
